@@ -1,0 +1,291 @@
+package kb
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// indexVersion is the on-disk format of the search index. Bump it on any
+// change to the mapping or the analyzers: an index with another version is
+// deleted and rebuilt from the store.
+const indexVersion = 1
+
+// indexVersionFile names the file in the index directory that records
+// indexVersion.
+const indexVersionFile = "werkbank-index-version"
+
+// seqKey is the bleve internal key under which the index records the last
+// store change sequence it has applied.
+var seqKey = []byte("werkbank.seq")
+
+// Index field names.
+const (
+	fieldTitle   = "title"
+	fieldBody    = "body"
+	fieldTags    = "tags"
+	fieldProduct = "product"
+	fieldStatus  = "status"
+)
+
+// index is the bleve full-text index derived from the store. It stores no
+// field values: hits are resolved and snippets computed from the store.
+type index struct {
+	dir string
+	bi  bleve.Index
+}
+
+// scorchConfig is the runtime configuration of the scorch index. The index
+// is derived data (durability comes from bbolt), so batches need not be
+// fsynced one by one.
+func scorchConfig() map[string]interface{} {
+	return map[string]interface{}{
+		"unsafe_batch": true,
+	}
+}
+
+// openIndex opens the index in dir, creating it when missing. An index of
+// another version, or one that cannot be opened, is deleted and recreated
+// empty (appliedSeq()==0) so that the store rebuilds it.
+func openIndex(ctx context.Context, dir string) (*index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	if ix, err := openExistingIndex(dir); err == nil {
+		return ix, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("remove stale index %s: %w", dir, err)
+	}
+	return createIndex(dir)
+}
+
+// openExistingIndex opens an index of the current version in dir.
+func openExistingIndex(dir string) (*index, error) {
+	v, err := os.ReadFile(filepath.Join(dir, indexVersionFile))
+	if err != nil {
+		return nil, fmt.Errorf("read index version: %w", err)
+	}
+	if strings.TrimSpace(string(v)) != fmt.Sprint(indexVersion) {
+		return nil, fmt.Errorf("index version %q, want %d", strings.TrimSpace(string(v)), indexVersion)
+	}
+	bi, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open bleve index: %w", err)
+	}
+	ix := &index{dir: dir, bi: bi}
+	if _, err := ix.readSeq(); err != nil {
+		_ = bi.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// createIndex creates an empty index in dir.
+func createIndex(dir string) (*index, error) {
+	m, err := newIndexMapping()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index dir: %w", err)
+	}
+	bi, err := bleve.NewUsing(filepath.Join(dir, "bleve"), m, scorch.Name, scorch.Name, scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("create bleve index in %s: %w", dir, err)
+	}
+	// The version file is written last: a half-created index has none and
+	// is recreated on the next open.
+	if err := os.WriteFile(filepath.Join(dir, indexVersionFile), []byte(fmt.Sprintln(indexVersion)), 0o644); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("write index version: %w", err)
+	}
+	return &index{dir: dir, bi: bi}, nil
+}
+
+// newIndexMapping is the bleve mapping of Werkbank articles: analysed,
+// unstored text for title and body, keyword fields with doc values for the
+// facets and filters.
+func newIndexMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzers(m); err != nil {
+		return nil, err
+	}
+	m.ScoringModel = "bm25"
+	m.DefaultAnalyzer = textAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = true
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldTitle, text())
+	doc.AddFieldMappingsAt(fieldBody, text())
+	doc.AddFieldMappingsAt(fieldTags, kw())
+	doc.AddFieldMappingsAt(fieldProduct, kw())
+	doc.AddFieldMappingsAt(fieldStatus, kw())
+	m.DefaultMapping = doc
+	return m, nil
+}
+
+// indexDocument is what the index sees of an article.
+func indexDocument(a Article) map[string]interface{} {
+	body := a.Body
+	if len(a.Signatures) > 0 {
+		body += "\n" + strings.Join(a.Signatures, "\n")
+	}
+	d := map[string]interface{}{
+		fieldTitle:  a.Title,
+		fieldBody:   body,
+		fieldStatus: string(a.Status),
+	}
+	if len(a.Tags) > 0 {
+		d[fieldTags] = a.Tags
+	}
+	if a.Product != "" {
+		d[fieldProduct] = a.Product
+	}
+	return d
+}
+
+// appliedSeq is the last store change sequence the index has applied; 0
+// for a new or reset index.
+func (ix *index) appliedSeq() uint64 {
+	seq, err := ix.readSeq()
+	if err != nil {
+		return 0
+	}
+	return seq
+}
+
+// readSeq reads the applied sequence from bleve's internal storage.
+func (ix *index) readSeq() (uint64, error) {
+	v, err := ix.bi.GetInternal(seqKey)
+	if err != nil {
+		return 0, fmt.Errorf("read index sequence: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("read index sequence: %d bytes, want 8", len(v))
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// apply indexes put and removes del in one bleve batch that also records
+// seq as the applied sequence.
+func (ix *index) apply(ctx context.Context, seq uint64, put []Article, del []string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index batch up to %d: %w", seq, err)
+	}
+	b := ix.bi.NewBatch()
+	for _, a := range put {
+		if a.ID == "" {
+			return errors.New("index article: empty id")
+		}
+		if err := b.Index(a.ID, indexDocument(a)); err != nil {
+			return fmt.Errorf("index article %s: %w", a.ID, err)
+		}
+	}
+	for _, id := range del {
+		b.Delete(id)
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], seq)
+	b.SetInternal(seqKey, v[:])
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("index batch up to %d: %w", seq, err)
+	}
+	return nil
+}
+
+// reset empties the index (appliedSeq 0), before a full rebuild.
+func (ix *index) reset(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("reset index: %w", err)
+	}
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("reset index: close: %w", err)
+	}
+	if err := os.RemoveAll(ix.dir); err != nil {
+		return fmt.Errorf("reset index: %w", err)
+	}
+	fresh, err := createIndex(ix.dir)
+	if err != nil {
+		return fmt.Errorf("reset index: %w", err)
+	}
+	ix.bi = fresh.bi
+	return nil
+}
+
+// close closes the index.
+func (ix *index) close() error {
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
+}
+
+// docFreqs returns how many articles contain each term in the title or the
+// body (the larger of the two counts); unknown terms are absent.
+func (ix *index) docFreqs(ctx context.Context, terms []string) map[string]uint64 {
+	out := make(map[string]uint64, len(terms))
+	r, err := ix.bi.Advanced()
+	if err != nil {
+		return out
+	}
+	rd, err := r.Reader()
+	if err != nil {
+		return out
+	}
+	defer rd.Close()
+	for _, t := range terms {
+		for _, f := range []string{fieldTitle, fieldBody} {
+			tfr, err := rd.TermFieldReader(ctx, []byte(t), f, false, false, false)
+			if err != nil {
+				continue
+			}
+			if n := tfr.Count(); n > out[t] {
+				out[t] = n
+			}
+			_ = tfr.Close()
+		}
+		if out[t] == 0 {
+			delete(out, t)
+		}
+	}
+	return out
+}
+
+// sortByDF sorts xs by ascending key, keeping the order of equal keys.
+func sortByDF[T any](xs []T, key func(T) uint64) {
+	sort.SliceStable(xs, func(i, j int) bool { return key(xs[i]) < key(xs[j]) })
+}

@@ -1,0 +1,258 @@
+package kb
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query shaping. Short queries are typed: every term may carry a typo and
+// the last one may be unfinished. Long queries are pasted problem
+// descriptions or log lines: most terms are noise, so they become a
+// disjunction of the rarest terms scored by BM25, without fuzziness except
+// for terms the index does not know at all.
+const (
+	// shortQueryTerms is the largest number of analysed terms that is
+	// treated as a typed query.
+	shortQueryTerms = 6
+	// maxQueryTerms caps the terms of a long query (the rarest win).
+	maxQueryTerms = 24
+	// fuzzyMinLen is the shortest term (in runes) that is matched with
+	// edit distance 1.
+	fuzzyMinLen = 5
+	// prefixMinLen is the shortest unfinished last word that is expanded
+	// as a prefix.
+	prefixMinLen = 3
+	// titleBoost weighs a title match above a body match.
+	titleBoost = 2.5
+	// fuzzyBoost weighs a fuzzy or prefix match below an exact one.
+	fuzzyBoost = 0.4
+	// maxUnknownFuzzy caps the fuzzy expansions of a long query.
+	maxUnknownFuzzy = 4
+)
+
+// parsedQuery is the user's text split into quoted phrases and free text.
+type parsedQuery struct {
+	phrases []string
+	free    string
+	// partial is the unfinished last word of the free text ("" when the
+	// text ends with a space or a phrase).
+	partial string
+}
+
+// parseQuery splits text into "quoted phrases" and free text.
+func parseQuery(text string) parsedQuery {
+	var pq parsedQuery
+	var free strings.Builder
+	rest := text
+	for {
+		i := strings.IndexByte(rest, '"')
+		if i < 0 {
+			free.WriteString(rest)
+			break
+		}
+		free.WriteString(rest[:i])
+		free.WriteByte(' ')
+		j := strings.IndexByte(rest[i+1:], '"')
+		if j < 0 {
+			// An unclosed quote while typing: treat as free text.
+			free.WriteString(rest[i+1:])
+			break
+		}
+		if p := strings.TrimSpace(rest[i+1 : i+1+j]); p != "" {
+			pq.phrases = append(pq.phrases, p)
+		}
+		rest = rest[i+1+j+1:]
+	}
+	pq.free = free.String()
+	if !strings.HasSuffix(text, "\"") && text != "" {
+		r := []rune(text)
+		if last := r[len(r)-1]; unicode.IsLetter(last) || unicode.IsDigit(last) {
+			f := strings.FieldsFunc(pq.free, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if len(f) > 0 {
+				pq.partial = f[len(f)-1]
+			}
+		}
+	}
+	return pq
+}
+
+// analyze runs text through the index's text analyzer and returns the
+// distinct terms in order of appearance.
+func (ix *index) analyze(text string) []string {
+	a := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
+	if a == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, tok := range a.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// textQuery builds the bleve query for the text of pq.
+func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
+	terms := ix.analyze(pq.free)
+	var must []query.Query
+	for _, p := range pq.phrases {
+		must = append(must, ix.phraseQuery(p))
+	}
+	if len(terms) == 0 && pq.partial == "" {
+		if len(must) == 0 {
+			return bleve.NewMatchAllQuery()
+		}
+		return bleve.NewConjunctionQuery(must...)
+	}
+	var should []query.Query
+	if len(terms) <= shortQueryTerms {
+		should = ix.shortTerms(terms, pq.partial)
+	} else {
+		should = ix.longTerms(ctx, terms)
+	}
+	if len(should) == 0 {
+		if len(must) == 0 {
+			return bleve.NewMatchNoneQuery()
+		}
+		return bleve.NewConjunctionQuery(must...)
+	}
+	dis := bleve.NewDisjunctionQuery(should...)
+	if len(must) == 0 {
+		return dis
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddShould(dis)
+	return b
+}
+
+// phraseQuery matches p as a phrase in the title or the body.
+func (ix *index) phraseQuery(p string) query.Query {
+	var dis []query.Query
+	for _, f := range []string{fieldTitle, fieldBody} {
+		q := bleve.NewMatchPhraseQuery(p)
+		q.SetField(f)
+		q.Analyzer = textAnalyzer
+		if f == fieldTitle {
+			q.SetBoost(titleBoost)
+		}
+		dis = append(dis, q)
+	}
+	return bleve.NewDisjunctionQuery(dis...)
+}
+
+// termQuery matches term in field, exactly or (fuzzy) within edit distance
+// 1, with boost.
+func termQuery(field, term string, fuzzy bool, boost float64) query.Query {
+	if fuzzy {
+		q := bleve.NewFuzzyQuery(term)
+		q.SetField(field)
+		q.SetFuzziness(1)
+		q.SetBoost(boost)
+		return q
+	}
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// fieldsQuery matches term in the title (boosted) or the body.
+func fieldsQuery(term string, fuzzy bool, boost float64) query.Query {
+	return bleve.NewDisjunctionQuery(
+		termQuery(fieldTitle, term, fuzzy, boost*titleBoost),
+		termQuery(fieldBody, term, fuzzy, boost),
+	)
+}
+
+// shortTerms are the clauses of a typed query: every term exact and, when
+// long enough, fuzzy; the unfinished last word also as a prefix.
+func (ix *index) shortTerms(terms []string, partial string) []query.Query {
+	var out []query.Query
+	for _, t := range terms {
+		alts := []query.Query{fieldsQuery(t, false, 1)}
+		if len([]rune(t)) >= fuzzyMinLen {
+			alts = append(alts, fieldsQuery(t, true, fuzzyBoost))
+		}
+		out = append(out, bleve.NewDisjunctionQuery(alts...))
+	}
+	if p := ix.prefixTerm(partial); p != "" {
+		var dis []query.Query
+		for _, f := range []string{fieldTitle, fieldBody} {
+			q := bleve.NewPrefixQuery(p)
+			q.SetField(f)
+			b := fuzzyBoost
+			if f == fieldTitle {
+				b *= titleBoost
+			}
+			q.SetBoost(b)
+			dis = append(dis, q)
+		}
+		out = append(out, bleve.NewDisjunctionQuery(dis...))
+	}
+	return out
+}
+
+// prefixTerm is the normalised (folded, not stemmed) form of an unfinished
+// word, or "" when it is too short to expand.
+func (ix *index) prefixTerm(partial string) string {
+	if len([]rune(partial)) < prefixMinLen {
+		return ""
+	}
+	return foldUmlauts(strings.ToLower(partial))
+}
+
+// longTerms are the clauses of a pasted query: the rarest maxQueryTerms
+// terms that the index knows, plus a fuzzy match for a few unknown ones
+// (likely typos).
+func (ix *index) longTerms(ctx context.Context, terms []string) []query.Query {
+	type tdf struct {
+		term string
+		df   uint64
+	}
+	dfs := ix.docFreqs(ctx, terms)
+	var known []tdf
+	var unknown []string
+	for _, t := range terms {
+		df := dfs[t]
+		switch {
+		case df > 0:
+			known = append(known, tdf{t, df})
+		case len([]rune(t)) >= fuzzyMinLen && !isNumber(t):
+			unknown = append(unknown, t)
+		}
+	}
+	sortByDF(known, func(x tdf) uint64 { return x.df })
+	if len(known) > maxQueryTerms {
+		known = known[:maxQueryTerms]
+	}
+	var out []query.Query
+	for _, k := range known {
+		out = append(out, fieldsQuery(k.term, false, 1))
+	}
+	if len(unknown) > maxUnknownFuzzy {
+		unknown = unknown[:maxUnknownFuzzy]
+	}
+	for _, u := range unknown {
+		out = append(out, fieldsQuery(u, true, fuzzyBoost))
+	}
+	return out
+}
+
+// isNumber reports whether t consists of digits only.
+func isNumber(t string) bool {
+	for _, r := range t {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return t != ""
+}

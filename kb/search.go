@@ -1,0 +1,175 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query is a knowledge-base search.
+type Query struct {
+	// Text is what the user typed or pasted: keywords, "quoted phrases",
+	// a problem description or a log line. Empty text matches every
+	// article (useful with filters and facets).
+	Text string
+	// Limit is the number of hits to return (default 20); Offset skips
+	// hits for paging.
+	Limit, Offset int
+	// Tags, Products and Statuses filter the results: an article must
+	// carry one of the given values of each non-empty filter.
+	Tags, Products []string
+	Statuses       []Status
+	// Facets asks for counts of tags, products and statuses over all
+	// matching articles.
+	Facets bool
+}
+
+// Results is the answer to a Query.
+type Results struct {
+	// Total is the number of matching articles.
+	Total uint64
+	// Took is how long the search took.
+	Took time.Duration
+	Hits []Hit
+	// Facets is filled when Query.Facets is set.
+	Facets Facets
+}
+
+// Hit is one matching article.
+type Hit struct {
+	ID, Title, Source, Product string
+	Status                     Status
+	Tags                       []string
+	Score                      float64
+	// Snippet is plain text from the body with the matches wrapped in
+	// <mark>…</mark>.
+	Snippet string
+}
+
+// Facets counts the values of the facet fields over all matching articles.
+type Facets struct {
+	Tags, Products, Statuses []FacetCount
+}
+
+// FacetCount is how many matching articles carry a value.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// defaultLimit is the number of hits when Query.Limit is 0.
+const defaultLimit = 20
+
+// facetSize is the number of values reported per facet.
+const facetSize = 30
+
+// search runs q against the index; load fetches the articles of the hits
+// from the store, for titles, metadata and snippets.
+func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (map[string]Article, error)) (Results, error) {
+	start := time.Now()
+	pq := parseQuery(q.Text)
+	tq := ix.textQuery(ctx, pq)
+	full := applyFilters(tq, q)
+
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	req := bleve.NewSearchRequestOptions(full, limit, max(q.Offset, 0), false)
+	req.Fields = nil
+	req.IncludeLocations = false
+	if q.Facets {
+		req.AddFacet(fieldTags, bleve.NewFacetRequest(fieldTags, facetSize))
+		req.AddFacet(fieldProduct, bleve.NewFacetRequest(fieldProduct, facetSize))
+		req.AddFacet(fieldStatus, bleve.NewFacetRequest(fieldStatus, facetSize))
+	}
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return Results{}, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	out := Results{Total: res.Total}
+	if len(res.Hits) > 0 {
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		arts, err := load(ids)
+		if err != nil {
+			return Results{}, fmt.Errorf("search %q: load hits: %w", q.Text, err)
+		}
+		hl := ix.newHighlighter(pq)
+		for _, h := range res.Hits {
+			a, ok := arts[h.ID]
+			if !ok {
+				// The index lags behind a delete; skip the stale hit.
+				continue
+			}
+			out.Hits = append(out.Hits, Hit{
+				ID: a.ID, Title: a.Title, Source: a.Source, Product: a.Product,
+				Status: a.Status, Tags: a.Tags, Score: h.Score,
+				Snippet: hl.snippet(a.Body),
+			})
+		}
+	}
+	if q.Facets {
+		out.Facets = Facets{
+			Tags:     facetCounts(res.Facets[fieldTags]),
+			Products: facetCounts(res.Facets[fieldProduct]),
+			Statuses: facetCounts(res.Facets[fieldStatus]),
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// applyFilters restricts tq to the tags, products and statuses of q.
+func applyFilters(tq query.Query, q Query) query.Query {
+	conj := []query.Query{tq}
+	add := func(field string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		var dis []query.Query
+		for _, v := range vals {
+			t := bleve.NewTermQuery(v)
+			t.SetField(field)
+			dis = append(dis, t)
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
+	}
+	add(fieldTags, q.Tags)
+	add(fieldProduct, q.Products)
+	st := make([]string, len(q.Statuses))
+	for i, s := range q.Statuses {
+		st[i] = string(s)
+	}
+	add(fieldStatus, st)
+	if len(conj) == 1 {
+		return tq
+	}
+	return bleve.NewConjunctionQuery(conj...)
+}
+
+// facetCounts converts a bleve facet result, most frequent first.
+func facetCounts(fr *search.FacetResult) []FacetCount {
+	if fr == nil || fr.Terms == nil {
+		return nil
+	}
+	terms := fr.Terms.Terms()
+	out := make([]FacetCount, 0, len(terms))
+	for _, t := range terms {
+		out = append(out, FacetCount{Value: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
