@@ -1,0 +1,145 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The review workflow. Articles move between the four statuses freely, but
+// the role decides who may do what:
+//
+//   - anyone may write drafts and send them to review (or back to draft);
+//   - only a role that may publish (team lead, admin) may save an article
+//     as published or archived, or bring one back from the archive.
+//
+// A specialist who edits a published article therefore saves it as draft
+// or review, and a team lead publishes it again.
+
+// ErrInvalid reports an article that cannot be saved as it is.
+var ErrInvalid = errors.New("invalid article")
+
+// checkRole reports whether by may move an article from status from ("" for
+// a new article) to status to.
+func checkRole(from, to Status, by User) error {
+	if by.Role.CanPublish() {
+		return nil
+	}
+	switch {
+	case to == StatusPublished:
+		return fmt.Errorf("%s (%s) may not publish: %w", by.Name, roleName(by.Role), ErrForbidden)
+	case to == StatusArchived:
+		return fmt.Errorf("%s (%s) may not archive: %w", by.Name, roleName(by.Role), ErrForbidden)
+	case from == StatusArchived:
+		return fmt.Errorf("%s (%s) may not bring an article back from the archive: %w", by.Name, roleName(by.Role), ErrForbidden)
+	}
+	return nil
+}
+
+func roleName(r Role) string {
+	if r == "" {
+		return "no role"
+	}
+	return string(r)
+}
+
+// prepare validates op against the current head of its article and fills
+// in what the store decides: id, status, author, reviewer, creation time,
+// revision. changed is false when op.onlyIfChanged is set and the content
+// equals the current revision.
+func prepare(tx *bolt.Tx, op saveOp, by User, now time.Time) (a Article, added, changed bool, err error) {
+	a = op.a
+	normalize(&a)
+	if a.ID == "" {
+		if a.ID, err = newID(tx, a.Title); err != nil {
+			return a, false, false, err
+		}
+	} else if !ValidID(a.ID) {
+		return a, false, false, fmt.Errorf("id %q: use 1 to %d letters, digits, '.', '_' or '-', starting with a letter or digit: %w", a.ID, maxIDLen, ErrInvalid)
+	}
+	if a.Title == "" {
+		return a, false, false, fmt.Errorf("article %s has no title: %w", a.ID, ErrInvalid)
+	}
+	if a.Status != "" && !a.Status.Valid() {
+		return a, false, false, fmt.Errorf("status %q is not one of draft, review, published, archived: %w", a.Status, ErrInvalid)
+	}
+	h, exists, err := getHead(tx, a.ID)
+	if err != nil {
+		return a, false, false, err
+	}
+	var from Status
+	if exists {
+		from = h.Status
+		if a.Status == "" {
+			a.Status = h.Status
+		}
+		if a.Author == "" {
+			a.Author = h.Author
+		}
+		if a.Reviewer == "" {
+			a.Reviewer = h.Reviewer
+		}
+		a.Created = h.Created
+		a.Rev = h.Rev
+	} else {
+		if a.Status == "" {
+			a.Status = StatusDraft
+		}
+		if a.Author == "" {
+			a.Author = by.Name
+		}
+		if a.Created.IsZero() {
+			a.Created = now
+		}
+		a.Rev = 0
+	}
+	if err := checkRole(from, a.Status, by); err != nil {
+		return a, false, false, err
+	}
+	if a.Status == StatusPublished && from != StatusPublished && (op.a.Reviewer == "" || op.a.Reviewer == h.Reviewer) {
+		a.Reviewer = by.Name
+	}
+	if exists && op.onlyIfChanged {
+		cur, err := getContent(tx, h.Seq)
+		if err != nil {
+			return a, false, false, fmt.Errorf("article %s: %w", a.ID, err)
+		}
+		if sameContent(a, cur) {
+			return cur, false, false, nil
+		}
+	}
+	return a, !exists, true, nil
+}
+
+// SetStatus moves article id to status to as a new revision (the review
+// workflow: send to review, publish, archive, back to draft). Publishing,
+// archiving and leaving the archive need a role that may publish, else the
+// error wraps ErrForbidden. Publishing records by as the reviewer.
+func (s *Store) SetStatus(ctx context.Context, id string, to Status, by User, note string) (Article, error) {
+	if !to.Valid() {
+		return Article{}, fmt.Errorf("set status of %s: %q is not one of draft, review, published, archived: %w", id, to, ErrInvalid)
+	}
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return Article{}, fmt.Errorf("set status: %w", err)
+	}
+	if a.Status == to {
+		return Article{}, fmt.Errorf("set status of %s: it is %s already: %w", id, to, ErrInvalid)
+	}
+	if note == "" {
+		note = fmt.Sprintf("status %s → %s", a.Status, to)
+	}
+	from := a.Status
+	a.Status = to
+	if to == StatusPublished {
+		a.Reviewer = by.Name
+	}
+	out, err := s.Save(ctx, a, by, note)
+	if err != nil {
+		return out, fmt.Errorf("set status of %s from %s to %s: %w", id, from, to, err)
+	}
+	return out, nil
+}

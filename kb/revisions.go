@@ -1,0 +1,231 @@
+package kb
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Revision describes one saved version of an article.
+type Revision struct {
+	Rev    int
+	At     time.Time
+	By     string
+	Note   string
+	Status Status
+	Title  string
+}
+
+// revisionRecord is the value in bucketRevisions.
+type revisionRecord struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Role   Role      `json:"role,omitempty"`
+	Note   string    `json:"note,omitempty"`
+	Status Status    `json:"status"`
+	Title  string    `json:"title"`
+}
+
+// History returns the revisions of article id, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]Revision, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("history of %s: %w", id, err)
+	}
+	var out []Revision
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketArticles).Get([]byte(id)) == nil {
+			return ErrNotFound
+		}
+		prefix := revPrefix(id)
+		c := tx.Bucket(bucketRevisions).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+			var r revisionRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode revision %x: %w", k, err)
+			}
+			out = append(out, Revision{
+				Rev: int(binary.BigEndian.Uint32(k[len(prefix):])), At: r.At, By: r.By,
+				Note: r.Note, Status: r.Status, Title: r.Title,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Revision returns revision rev of article id as it was saved.
+func (s *Store) Revision(ctx context.Context, id string, rev int) (Article, error) {
+	if err := ctx.Err(); err != nil {
+		return Article{}, fmt.Errorf("revision %d of %s: %w", rev, id, err)
+	}
+	var a Article
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if rev < 1 {
+			return ErrNotFound
+		}
+		v := tx.Bucket(bucketRevisions).Get(revKey(id, rev))
+		if v == nil {
+			return ErrNotFound
+		}
+		var r revisionRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode revision: %w", err)
+		}
+		var err error
+		a, err = getContent(tx, r.Seq)
+		return err
+	})
+	if err != nil {
+		return Article{}, fmt.Errorf("revision %d of %s: %w", rev, id, err)
+	}
+	return a, nil
+}
+
+// Restore saves the content of revision rev of article id as a new
+// revision. The article keeps its current status, so the role rules of
+// Save apply as for any edit.
+func (s *Store) Restore(ctx context.Context, id string, rev int, by User) (Article, error) {
+	old, err := s.Revision(ctx, id, rev)
+	if err != nil {
+		return Article{}, fmt.Errorf("restore: %w", err)
+	}
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return Article{}, fmt.Errorf("restore: %w", err)
+	}
+	old.Status, old.Reviewer = cur.Status, cur.Reviewer
+	a, err := s.Save(ctx, old, by, fmt.Sprintf("restored revision %d", rev))
+	if err != nil {
+		return a, fmt.Errorf("restore revision %d of %s: %w", rev, id, err)
+	}
+	return a, nil
+}
+
+// DiffLine is one line of a line diff: Op is ' ' (in both), '-' (only in
+// the old text) or '+' (only in the new text).
+type DiffLine struct {
+	Op   byte
+	Text string
+}
+
+// maxDiffEdits bounds the work of Diff: texts that differ in more lines are
+// shown as the old middle removed and the new middle added.
+const maxDiffEdits = 2000
+
+// Diff returns a shortest line diff from old to new (Myers' algorithm).
+func Diff(old, new string) []DiffLine {
+	a, b := splitLines(old), splitLines(new)
+	var pre, suf []DiffLine
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		pre = append(pre, DiffLine{' ', a[0]})
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		suf = append(suf, DiffLine{' ', a[len(a)-1]})
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	slices.Reverse(suf)
+	out := append(pre, myers(a, b)...)
+	return append(out, suf...)
+}
+
+// splitLines splits text into lines; a final line end does not start
+// another line.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+// myers diffs a and b, which share no first or last line.
+func myers(a, b []string) []DiffLine {
+	n, m := len(a), len(b)
+	if n == 0 || m == 0 {
+		return replaceAll(a, b)
+	}
+	limit := min(n+m, maxDiffEdits)
+	off := limit + 1
+	v := make([]int, 2*limit+3)
+	var trace [][]int
+	for d := 0; d <= limit; d++ {
+		trace = append(trace, slices.Clone(v[off-d:off+d+1]))
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
+				x = v[off+k+1]
+			} else {
+				x = v[off+k-1] + 1
+			}
+			y := x - k
+			for x < n && y < m && a[x] == b[y] {
+				x++
+				y++
+			}
+			v[off+k] = x
+			if x >= n && y >= m {
+				return backtrack(a, b, trace, d)
+			}
+		}
+	}
+	return replaceAll(a, b)
+}
+
+// backtrack reads the edit path of length d out of Myers' trace.
+func backtrack(a, b []string, trace [][]int, d int) []DiffLine {
+	var out []DiffLine
+	x, y := len(a), len(b)
+	for ; d > 0; d-- {
+		v := trace[d]
+		at := func(k int) int { return v[k+d] }
+		k := x - y
+		var pk int
+		if k == -d || (k != d && at(k-1) < at(k+1)) {
+			pk = k + 1
+		} else {
+			pk = k - 1
+		}
+		px := at(pk)
+		py := px - pk
+		for x > px && y > py {
+			out = append(out, DiffLine{' ', a[x-1]})
+			x, y = x-1, y-1
+		}
+		if x == px {
+			out = append(out, DiffLine{'+', b[py]})
+		} else {
+			out = append(out, DiffLine{'-', a[px]})
+		}
+		x, y = px, py
+	}
+	for x > 0 && y > 0 {
+		out = append(out, DiffLine{' ', a[x-1]})
+		x, y = x-1, y-1
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// replaceAll is the diff that removes all of a and adds all of b.
+func replaceAll(a, b []string) []DiffLine {
+	out := make([]DiffLine, 0, len(a)+len(b))
+	for _, l := range a {
+		out = append(out, DiffLine{'-', l})
+	}
+	for _, l := range b {
+		out = append(out, DiffLine{'+', l})
+	}
+	return out
+}
