@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
@@ -13,21 +14,22 @@ import (
 
 // textAnalyzer is the name of the analyzer used for titles and bodies: it
 // lower-cases, drops German and English stop words, folds umlauts in both directions (ä = ae, ß = ss) and applies
-// a light German stemmer, so that inflected forms and umlauts typed as
+// German and English snowball stemmers, so that inflected forms and umlauts typed as
 // ae/oe/ue meet the same index term.
 const textAnalyzer = "werkbank_text"
 
 // addAnalyzers registers Werkbank's custom analyzers on m.
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	err := m.AddCustomAnalyzer(textAnalyzer, map[string]interface{}{
-		"type":      "custom",
+		"type":      custom.Name,
 		"tokenizer": unicode.Name,
 		"token_filters": []string{
 			lowercase.Name,
 			en.StopName,
 			de.StopName,
 			de.NormalizeName,
-			de.LightStemmerName,
+			de.SnowballStemmerName,
+			en.SnowballStemmerName,
 		},
 	})
 	if err != nil {

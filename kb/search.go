@@ -173,3 +173,10 @@ func facetCounts(fr *search.FacetResult) []FacetCount {
 	})
 	return out
 }
+
+// Search finds articles for q: German and English stemming, umlaut
+// folding, typo tolerance, the unfinished last word as a prefix, "quoted
+// phrases", filters and facets. Hits carry snippets from the stored bodies.
+func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
+	return s.ix.search(ctx, q, s.loadArticles)
+}
