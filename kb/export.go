@@ -1,0 +1,101 @@
+package kb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Export writes the current version of every article into dir as a
+// Markdown file with front matter, and returns how many it wrote. Each
+// article goes to its Source path when it has a safe, unused one (so that
+// export and import round-trip, Source included), else to <id>.md.
+// Existing files of the same names are overwritten.
+func (s *Store) Export(ctx context.Context, dir string) (int, error) {
+	names, err := s.exportNames(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n := 0
+	for _, e := range names {
+		if err := ctx.Err(); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		a, err := s.Get(ctx, e.id)
+		if err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		data, err := MarshalMarkdown(a)
+		if err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		file := filepath.Join(dir, filepath.FromSlash(e.name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return n, fmt.Errorf("export %s: %w", a.ID, err)
+		}
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			return n, fmt.Errorf("export %s: %w", a.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// exportName is where Export writes an article.
+type exportName struct{ id, name string }
+
+// exportNames assigns every article its file name, in id order: its Source
+// when safe and not taken (compared case-insensitively, for file systems
+// that ignore case), else <id>.md.
+func (s *Store) exportNames(ctx context.Context) ([]exportName, error) {
+	var out []exportName
+	used := make(map[string]bool)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var h articleHead
+			if err := json.Unmarshal(v, &h); err != nil {
+				return fmt.Errorf("decode article %s: %w", k, err)
+			}
+			name := h.Source
+			if !safeSource(name) || used[strings.ToLower(name)] {
+				name = h.ID + ".md"
+				for i := 2; used[strings.ToLower(name)]; i++ {
+					name = fmt.Sprintf("%s-%d.md", h.ID, i)
+				}
+			}
+			used[strings.ToLower(name)] = true
+			out = append(out, exportName{id: h.ID, name: name})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// safeSource reports whether a Source path can be written below the export
+// folder on every platform: a relative slash path to a .md file, without
+// hidden or reserved parts.
+func safeSource(p string) bool {
+	if p == "" || !fs.ValidPath(p) || !strings.EqualFold(path.Ext(p), ".md") || strings.ContainsAny(p, "\\:*?\"<>|") {
+		return false
+	}
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") || strings.TrimSpace(part) != part {
+			return false
+		}
+	}
+	return true
+}
