@@ -1,0 +1,453 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/kb"
+)
+
+// searchDelay is how long the search waits after the last keystroke.
+const searchDelay = 150 * time.Millisecond
+
+// recentLimit is how many articles the empty search lists, newest first.
+const recentLimit = 50
+
+// kbScreen is the knowledge base: search field, facets and results on the
+// left, the selected article (or its history) on the right; the editor
+// takes the whole screen while it is open.
+type kbScreen struct {
+	u      *ui
+	search *widget.Entry
+	newBtn *widget.Button
+	info   *widget.Label
+	facets *widget.Accordion
+	rows   *fyne.Container
+	// detail shows the article view or the history.
+	detail *fyne.Container
+	// root switches between the browse view and the editor.
+	root   *fyne.Container
+	browse fyne.CanvasObject
+
+	hits     []kb.Hit
+	selected string
+	article  *articleView
+	// filters are the checked facet values.
+	tags, products, statuses map[string]bool
+	// gen numbers the searches; results of an older search are dropped.
+	gen   uint64
+	timer *time.Timer
+}
+
+// buildKBScreen makes the knowledge-base screen and starts the first
+// (empty) search, which lists the newest articles.
+func buildKBScreen(u *ui) fyne.CanvasObject {
+	s := newKBScreen(u)
+	return s.root
+}
+
+// newKBScreen makes the knowledge-base screen.
+func newKBScreen(u *ui) *kbScreen {
+	s := &kbScreen{u: u, tags: map[string]bool{}, products: map[string]bool{}, statuses: map[string]bool{}}
+	u.kbs = s
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.X("kb.search.hint", "Search articles: keywords, an error message or a log line"))
+	s.search.OnChanged = func(string) { s.schedule() }
+	s.search.OnSubmitted = func(string) { s.runSearch() }
+	s.newBtn = widget.NewButtonWithIcon(lang.X("kb.new", "New article"), theme.ContentAddIcon(), s.newArticle)
+	s.info = widget.NewLabel("")
+	s.info.Truncation = fyne.TextTruncateEllipsis
+	s.facets = widget.NewAccordion()
+	s.facets.MultiOpen = true
+	s.rows = container.NewVBox()
+
+	left := container.NewBorder(
+		container.NewVBox(s.facets, s.info), nil, nil, nil,
+		container.NewVScroll(s.rows))
+	s.detail = container.NewStack(s.emptyDetail())
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.38
+	top := container.NewBorder(nil, nil, nil, s.newBtn, s.search)
+	s.browse = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
+	s.root = container.NewStack(s.browse)
+	u.onUser = append(u.onUser, func() {
+		if s.article != nil {
+			s.article.refreshActions()
+		}
+	})
+	s.runSearch()
+	return s
+}
+
+// emptyDetail is shown on the right before an article is selected.
+func (s *kbScreen) emptyDetail() fyne.CanvasObject {
+	l := widget.NewLabel(lang.X("kb.pick", "Choose an article on the left, or type in the search field above."))
+	l.Wrapping = fyne.TextWrapWord
+	l.Alignment = fyne.TextAlignCenter
+	return container.NewCenter(l)
+}
+
+// schedule (re)starts the debounce timer; the search runs searchDelay
+// after the last keystroke.
+func (s *kbScreen) schedule() {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(searchDelay, func() {
+		if s.u.ctx.Err() == nil {
+			s.u.do(s.runSearch)
+		}
+	})
+}
+
+// searchState is what one search asks for.
+type searchState struct {
+	text                     string
+	tags, products, statuses []string
+}
+
+// state captures the search field and the checked facets.
+func (s *kbScreen) state() searchState {
+	keys := func(m map[string]bool) []string {
+		var out []string
+		for k, on := range m {
+			if on {
+				out = append(out, k)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	return searchState{text: strings.TrimSpace(s.search.Text), tags: keys(s.tags), products: keys(s.products), statuses: keys(s.statuses)}
+}
+
+// searchResult is what a background search hands back.
+type searchResult struct {
+	hits   []kb.Hit
+	total  uint64
+	took   time.Duration
+	facets kb.Facets
+	recent bool
+}
+
+// runSearch starts a search for the current state in the background. Only
+// the newest search's results reach the screen.
+func (s *kbScreen) runSearch() {
+	s.gen++
+	gen := s.gen
+	st := s.state()
+	store := s.u.kb
+	s.u.goBackground(func(ctx context.Context) {
+		res, err := search(ctx, store, st)
+		s.u.do(func() {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				if ctx.Err() == nil {
+					s.u.showError(lang.X("kb.err.search", "The search failed."), err)
+				}
+				return
+			}
+			s.show(st, res)
+		})
+	})
+}
+
+// search runs st against the store: a text search with facets, or, for an
+// empty text, the newest articles that pass the filters.
+func search(ctx context.Context, store *kb.Store, st searchState) (searchResult, error) {
+	q := kb.Query{Text: st.text, Tags: st.tags, Products: st.products, Facets: true, Limit: recentLimit}
+	for _, v := range st.statuses {
+		q.Statuses = append(q.Statuses, kb.Status(v))
+	}
+	res, err := store.Search(ctx, q)
+	if err != nil {
+		return searchResult{}, err
+	}
+	out := searchResult{hits: res.Hits, total: res.Total, took: res.Took, facets: res.Facets}
+	if st.text != "" {
+		return out, nil
+	}
+	// Empty text: the newest articles first.
+	all, err := store.List(ctx, kb.Filter{})
+	if err != nil {
+		return searchResult{}, err
+	}
+	out.recent = true
+	out.hits = nil
+	for _, a := range all {
+		if !passes(a, st) {
+			continue
+		}
+		out.hits = append(out.hits, kb.Hit{ID: a.ID, Title: a.Title, Source: a.Source, Product: a.Product,
+			Status: a.Status, Tags: a.Tags, Snippet: excerpt(a.Body)})
+		if len(out.hits) == recentLimit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// passes reports whether a carries one of the checked values of every
+// facet that has checked values.
+func passes(a kb.Article, st searchState) bool {
+	if len(st.statuses) > 0 && !slices.Contains(st.statuses, string(a.Status)) {
+		return false
+	}
+	if len(st.products) > 0 && !slices.Contains(st.products, a.Product) {
+		return false
+	}
+	if len(st.tags) > 0 && !slices.ContainsFunc(a.Tags, func(t string) bool { return slices.Contains(st.tags, t) }) {
+		return false
+	}
+	return true
+}
+
+// excerpt is the start of a Markdown body as one line of plain text.
+func excerpt(body string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(strings.TrimLeft(line, "#>*-|` "))
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(line)
+		if b.Len() > 200 {
+			break
+		}
+	}
+	r := []rune(b.String())
+	if len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return string(r)
+}
+
+// show puts results on the screen.
+func (s *kbScreen) show(st searchState, res searchResult) {
+	s.hits = res.hits
+	switch {
+	case res.recent:
+		s.info.SetText(lang.X("kb.recent", "Newest articles ({{.N}})", map[string]any{"N": len(res.hits)}))
+	case len(res.hits) == 0:
+		s.info.SetText(lang.X("kb.none", "No article matches. Try fewer or other words."))
+	default:
+		s.info.SetText(lang.X("kb.found", "{{.Total}} articles found in {{.Ms}} ms",
+			map[string]any{"Total": res.total, "Ms": fmt.Sprintf("%.1f", float64(res.took.Microseconds())/1000)}))
+	}
+	rows := make([]fyne.CanvasObject, 0, len(res.hits))
+	for _, h := range res.hits {
+		id := h.ID
+		r := newResultRow(h, func() { s.open(id) })
+		r.setSelected(id == s.selected)
+		rows = append(rows, r)
+	}
+	s.rows.Objects = rows
+	s.rows.Refresh()
+	s.showFacets(st, res.facets)
+}
+
+// showFacets rebuilds the facet filters; checked values stay visible even
+// when no result carries them any more.
+func (s *kbScreen) showFacets(st searchState, f kb.Facets) {
+	open := map[int]bool{}
+	for i, it := range s.facets.Items {
+		open[i] = it.Open
+	}
+	group := func(title string, counts []kb.FacetCount, sel map[string]bool, label func(string) string) *widget.AccordionItem {
+		box := container.NewVBox()
+		seen := map[string]bool{}
+		add := func(v string, n int) {
+			seen[v] = true
+			val := v
+			c := widget.NewCheck(fmt.Sprintf("%s (%d)", label(v), n), nil)
+			c.SetChecked(sel[v])
+			c.OnChanged = func(on bool) {
+				sel[val] = on
+				s.runSearch()
+			}
+			box.Add(c)
+		}
+		for _, fc := range counts {
+			add(fc.Value, fc.Count)
+		}
+		for v, on := range sel {
+			if on && !seen[v] {
+				add(v, 0)
+			}
+		}
+		return widget.NewAccordionItem(title, box)
+	}
+	items := []*widget.AccordionItem{
+		group(lang.X("kb.facet.status", "Status"), f.Statuses, s.statuses, func(v string) string { return statusLabel(kb.Status(v)) }),
+		group(lang.X("kb.facet.product", "Product"), f.Products, s.products, func(v string) string { return v }),
+		group(lang.X("kb.facet.tags", "Tags"), f.Tags, s.tags, func(v string) string { return v }),
+	}
+	for i, it := range items {
+		it.Open = open[i]
+	}
+	s.facets.Items = items
+	s.facets.Refresh()
+}
+
+// open shows article id on the right.
+func (s *kbScreen) open(id string) {
+	s.selected = id
+	for _, o := range s.rows.Objects {
+		if r, ok := o.(*resultRow); ok {
+			r.setSelected(r.hit.ID == id)
+		}
+	}
+	s.u.goBackground(func(ctx context.Context) {
+		a, err := s.u.kb.Get(ctx, id)
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("kb.err.open", "The article could not be opened."), err)
+				return
+			}
+			if s.selected != id {
+				return
+			}
+			s.showArticle(a)
+		})
+	})
+}
+
+// showArticle puts a rendered article on the right.
+func (s *kbScreen) showArticle(a kb.Article) {
+	s.article = newArticleView(s.u, a, articleActions{
+		edit:    func(a kb.Article) { s.edit(a) },
+		history: func(a kb.Article) { s.showHistory(a) },
+		changed: s.changed,
+	})
+	s.setDetail(s.article.root)
+}
+
+// setDetail replaces the right-hand side.
+func (s *kbScreen) setDetail(o fyne.CanvasObject) {
+	s.detail.Objects = []fyne.CanvasObject{o}
+	s.detail.Refresh()
+}
+
+// changed is called after an article was saved: show it and refresh the
+// results.
+func (s *kbScreen) changed(a kb.Article) {
+	s.selected = a.ID
+	s.u.articleChanged(a)
+}
+
+// showHistory shows the revisions of a on the right.
+func (s *kbScreen) showHistory(a kb.Article) {
+	h := newHistoryView(s.u, a, func() { s.open(a.ID) }, s.changed)
+	s.setDetail(h.root)
+}
+
+// newArticle opens the editor on an empty draft.
+func (s *kbScreen) newArticle() {
+	s.edit(kb.Article{Status: kb.StatusDraft, Author: s.u.user.Name})
+}
+
+// edit opens the editor on a in place of the browse view.
+func (s *kbScreen) edit(a kb.Article) {
+	ed := newEditor(s.u, a, func(saved *kb.Article) {
+		s.root.Objects = []fyne.CanvasObject{s.browse}
+		s.root.Refresh()
+		if saved != nil {
+			s.changed(*saved)
+		}
+	})
+	s.root.Objects = []fyne.CanvasObject{ed.root}
+	s.root.Refresh()
+}
+
+// resultRow is one search result: title, status, product and tags, and
+// the snippet with the matches in bold.
+type resultRow struct {
+	widget.BaseWidget
+	hit   kb.Hit
+	onTap func()
+	bg    *canvas.Rectangle
+}
+
+// newResultRow makes a result row that calls onTap when tapped.
+func newResultRow(h kb.Hit, onTap func()) *resultRow {
+	r := &resultRow{hit: h, onTap: onTap, bg: canvas.NewRectangle(theme.Color(theme.ColorNameBackground))}
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer draws the row.
+func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
+	title := widget.NewLabelWithStyle(r.hit.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	meta := []string{statusLabel(r.hit.Status)}
+	if r.hit.Product != "" {
+		meta = append(meta, r.hit.Product)
+	}
+	if len(r.hit.Tags) > 0 {
+		meta = append(meta, strings.Join(r.hit.Tags, ", "))
+	}
+	metaText := widget.NewRichText(&widget.TextSegment{Text: strings.Join(meta, " · "),
+		Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}})
+	metaText.Truncation = fyne.TextTruncateEllipsis
+	snippet := widget.NewRichText(snippetSegments(r.hit.Snippet)...)
+	snippet.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(title, metaText, snippet)
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, box))
+}
+
+// Tapped opens the article.
+func (r *resultRow) Tapped(*fyne.PointEvent) { r.onTap() }
+
+// setSelected highlights the row of the open article.
+func (r *resultRow) setSelected(on bool) {
+	if on {
+		r.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	} else {
+		r.bg.FillColor = theme.Color(theme.ColorNameBackground)
+	}
+	r.bg.Refresh()
+}
+
+// snippetSegments turns a snippet with <mark>…</mark> into segments, the
+// marked parts bold in the primary colour.
+func snippetSegments(snippet string) []widget.RichTextSegment {
+	plain := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameForeground}
+	mark := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Bold: true}}
+	var segs []widget.RichTextSegment
+	rest := snippet
+	for rest != "" {
+		i := strings.Index(rest, "<mark>")
+		if i < 0 {
+			segs = append(segs, &widget.TextSegment{Style: plain, Text: rest})
+			break
+		}
+		if i > 0 {
+			segs = append(segs, &widget.TextSegment{Style: plain, Text: rest[:i]})
+		}
+		rest = rest[i+len("<mark>"):]
+		j := strings.Index(rest, "</mark>")
+		if j < 0 {
+			segs = append(segs, &widget.TextSegment{Style: mark, Text: rest})
+			break
+		}
+		segs = append(segs, &widget.TextSegment{Style: mark, Text: rest[:j]})
+		rest = rest[j+len("</mark>"):]
+	}
+	return segs
+}

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// placeholder is a screen that says in plain words what will come there.
+func placeholder(icon fyne.Resource, title, text string) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	body := widget.NewLabel(text)
+	body.Wrapping = fyne.TextWrapWord
+	body.Alignment = fyne.TextAlignCenter
+	img := widget.NewIcon(icon)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 260),
+		container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), img)), head, body)))
+}
+
+// placeholderCases stands in for the cases screen (app/cases.go).
+func placeholderCases(*ui) fyne.CanvasObject {
+	return placeholder(theme.DocumentIcon(), lang.X("nav.cases", "Cases"),
+		lang.X("placeholder.cases", "Here you will work on support cases: customer, contract and SLA clock in business hours, activities, linked articles, and the escalation to the vendor's 3rd level with its checklist and bundle."))
+}
+
+// placeholderRemote stands in for the remote-session screen (app/remote.go).
+func placeholderRemote(*ui) fyne.CanvasObject {
+	return placeholder(theme.ComputerIcon(), lang.X("nav.remote", "Remote sessions"),
+		lang.X("placeholder.remote", "Here you will open audited SSH sessions to customer systems for a case: host-key check, recorded shell, commands and collected log files in a signed audit log."))
+}
+
+// placeholderLogs stands in for the log-analysis screen (app/logs.go).
+func placeholderLogs(*ui) fyne.CanvasObject {
+	return placeholder(theme.ListIcon(), lang.X("nav.logs", "Logs"),
+		lang.X("placeholder.logs", "Here you will analyse log files: recurring messages grouped into templates, counts and time ranges, and knowledge-base articles that match the errors."))
+}
