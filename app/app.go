@@ -136,8 +136,8 @@ func newUI(ctx context.Context, ws *workspace.Workspace, a fyne.App) (*ui, error
 	}
 	u := &ui{
 		ctx: ctx, cancel: cancel, ws: ws, app: a,
-		kb:    store,
-		user:  loadUser(a.Preferences()),
+		kb:     store,
+		user:   loadUser(a.Preferences()),
 		built:  map[string]fyne.CanvasObject{},
 		onShow: map[string]func(){},
 		do:     fyne.Do,

@@ -22,8 +22,8 @@ const diffContext = 3
 // between a selected revision and another one (the current by default),
 // with a button to restore the selected revision.
 type historyView struct {
-	u   *ui
-	a   kb.Article
+	u *ui
+	a kb.Article
 	// back returns to the article; restored shows the new revision.
 	back     func()
 	restored func(kb.Article)
