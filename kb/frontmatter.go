@@ -94,6 +94,10 @@ func cutFrontMatter(rest string) (fm, body string, ok bool) {
 // yamlLine finds the line number in a yaml.v3 error message.
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// yamlParserError matches the yaml.v3 parser errors, whose line numbers
+// count from 0 (its scanner errors count from 1).
+var yamlParserError = regexp.MustCompile(`did not find expected (key|node content|'-' indicator|',' or|<document start>)`)
+
 // decodeFrontMatter decodes the YAML front matter fm of file name into a.
 // Line numbers in errors count from the file's first line (the opening
 // "---"), so the YAML's first line is line 2.
@@ -107,6 +111,11 @@ func decodeFrontMatter(name, fm string, a *Article) ([]ImportError, error) {
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			line = n + 1
+			if yamlParserError.MatchString(err.Error()) {
+				// yaml.v3 counts lines from 0 in parser (not scanner)
+				// errors.
+				line++
+			}
 		}
 		msg := strings.TrimPrefix(yamlLine.ReplaceAllString(err.Error(), ""), "yaml: ")
 		msg = strings.TrimLeft(msg, ": ")
@@ -120,10 +129,15 @@ func decodeFrontMatter(name, fm string, a *Article) ([]ImportError, error) {
 		return nil, fail(doc.Line+1, errors.New("front matter must be \"key: value\" lines"))
 	}
 	var warns []ImportError
+	seen := make(map[string]int)
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		line := k.Line + 1
 		key := strings.ToLower(k.Value)
+		if prev, dup := seen[key]; dup {
+			return nil, fail(line, fmt.Errorf("key %q already defined on line %d", k.Value, prev))
+		}
+		seen[key] = line
 		var err error
 		switch key {
 		case "id":
