@@ -1,0 +1,177 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeFiles writes files (slash path → content) below dir.
+func writeFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, t.TempDir())
+	// Something already in the store must survive a bad import untouched.
+	keep, err := s.Save(ctx, Article{ID: "keep", Title: "Bleibt", Body: "unverändert"}, alice, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"with-id.md":                 "---\nid: KB-1\ntitle: Mit ID\ntags: [druck]\n---\n\nText eins\n",
+		"Drucker/Spooler hängt.md":   "# Spooler hängt\n\nText zwei\n",
+		"Drucker/tief/Drei.MD":       "Kein Titel hier\n",
+		".git/ignored.md":            "# versteckt\n",
+		"notes.txt":                  "no markdown",
+		"broken/yaml.md":             "---\ntitle: x\n  bad: indent\n---\nbody\n",
+		"broken/latin1.md":           "# Gr\xfc\xdfe\n",
+		"broken/empty.md":            "",
+		"broken/unknown.md":          "---\ntitle: Mit Extra\nkategorie: Druck\n---\nx\n",
+		"dup/a.md":                   "---\nid: same\ntitle: A\n---\n",
+		"dup/b.md":                   "---\nid: same\ntitle: B\n---\n",
+		"keep-attempt/overwrite.md":  "---\nid: keep\ntitle: Bleibt\nstatus: published\n---\nüberschrieben\n",
+		"broken/status-published.md": "---\ntitle: Veröffentlicht\nstatus: published\n---\nx\n",
+	})
+	// A 50 MB file, sparse so that the test stays cheap: refused unread.
+	big, err := os.Create(filepath.Join(root, "broken", "huge.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+
+	rep, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: alice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 5 || rep.Updated != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	wantErrs := map[string]string{
+		"broken/yaml.md:3:":           "not valid YAML",
+		"broken/latin1.md:1:":         "not UTF-8",
+		"broken/empty.md:":            "empty file",
+		"broken/huge.md:":             "limit of 10 MiB",
+		"dup/b.md:":                   `duplicate id "same": dup/a.md`,
+		"keep-attempt/overwrite.md:":  "may not publish",
+		"broken/status-published.md:": "may not publish",
+	}
+	if len(rep.Errors) != len(wantErrs) {
+		t.Errorf("errors: %v", rep.Errors)
+	}
+	for _, e := range rep.Errors {
+		msg := e.Error()
+		found := false
+		for prefix, text := range wantErrs {
+			if strings.HasPrefix(msg, prefix) && strings.Contains(msg, text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("unexpected import error %q", msg)
+		}
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Error(), `broken/unknown.md:3: unknown front-matter key "kategorie"`) {
+		t.Errorf("warnings %v", rep.Warnings)
+	}
+	want := map[string]struct{ title, source string }{
+		"KB-1":                   {"Mit ID", "with-id.md"},
+		"drucker-spooler-haengt": {"Spooler hängt", "Drucker/Spooler hängt.md"},
+		"drucker-tief-drei":      {"Drei", "Drucker/tief/Drei.MD"},
+		"broken-unknown":         {"Mit Extra", "broken/unknown.md"},
+		"same":                   {"A", "dup/a.md"},
+	}
+	for id, w := range want {
+		a, err := s.Get(ctx, id)
+		if err != nil || a.Title != w.title || a.Source != w.source || a.Rev != 1 || a.Status != StatusDraft || a.Author != "alice" {
+			t.Errorf("article %s = %+v, %v; want %+v", id, a, err, w)
+		}
+	}
+	got, err := s.Get(ctx, "keep")
+	if err != nil || got.Rev != keep.Rev || got.Body != keep.Body {
+		t.Fatalf("existing article damaged: %+v, %v", got, err)
+	}
+	if n := s.docCount(t); n != 6 {
+		t.Fatalf("index holds %d, want 6", n)
+	}
+
+	// Re-import: unchanged files make no revision; a changed one does.
+	writeFiles(t, root, map[string]string{"with-id.md": "---\nid: KB-1\ntitle: Mit ID\ntags: [druck, neu]\n---\n\nText eins\n"})
+	rep, err = s.Import(ctx, os.DirFS(root), ImportOptions{By: alice})
+	if err != nil || rep.Added != 0 || rep.Updated != 1 || rep.Unchanged != 4 {
+		t.Fatalf("re-import report %+v, %v", rep, err)
+	}
+	a, _ := s.Get(ctx, "KB-1")
+	if a.Rev != 2 || len(a.Tags) != 2 {
+		t.Fatalf("re-imported article %+v", a)
+	}
+	if h, _ := s.History(ctx, "drucker-spooler-haengt"); len(h) != 1 {
+		t.Fatalf("unchanged article got revisions: %+v", h)
+	}
+}
+
+func TestImportStatusAndRoles(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, t.TempDir())
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a.md": "# A\n",
+		"b.md": "---\nstatus: review\n---\n# B\n",
+	})
+	if _, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: alice, Status: StatusPublished}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("specialist imports as published: %v", err)
+	}
+	if _, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: alice, Status: "bogus"}); err == nil {
+		t.Fatal("bogus status accepted")
+	}
+	rep, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: admin, Status: StatusPublished, Prefix: "demo/"})
+	if err != nil || rep.Added != 2 || len(rep.Errors) != 0 {
+		t.Fatalf("admin import: %+v, %v", rep, err)
+	}
+	for _, id := range []string{"demo-a", "demo-b"} {
+		a, err := s.Get(ctx, id)
+		if err != nil || a.Status != StatusPublished || a.Reviewer != "root" || !strings.HasPrefix(a.Source, "demo/") {
+			t.Fatalf("%s = %+v, %v", id, a, err)
+		}
+	}
+	// Without --status the front matter decides, and an existing article
+	// keeps its status when the file names none.
+	rep, err = s.Import(ctx, os.DirFS(root), ImportOptions{By: admin, Prefix: "demo/"})
+	if err != nil || rep.Updated != 1 || rep.Unchanged != 1 {
+		t.Fatalf("re-import: %+v, %v", rep, err)
+	}
+	if a, _ := s.Get(ctx, "demo-a"); a.Status != StatusPublished {
+		t.Fatalf("demo-a lost its status: %+v", a)
+	}
+	if b, _ := s.Get(ctx, "demo-b"); b.Status != StatusReview {
+		t.Fatalf("demo-b status %s, want review from its front matter", b.Status)
+	}
+	// Files limits the import to the named files.
+	rep, err = s.Import(ctx, os.DirFS(root), ImportOptions{By: alice, Files: []string{"a.md"}, Prefix: "one/"})
+	if err != nil || rep.Added != 1 {
+		t.Fatalf("single-file import: %+v, %v", rep, err)
+	}
+	if _, err := s.Get(ctx, "one-b"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Files imported more than asked: %v", err)
+	}
+	if _, err := s.Import(ctx, os.DirFS(filepath.Join(root, "missing")), ImportOptions{By: alice}); err == nil {
+		t.Fatal("import of a missing folder succeeded")
+	}
+}
