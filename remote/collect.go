@@ -1,0 +1,392 @@
+package remote
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/pkg/sftp"
+)
+
+// DefaultMaxFileSize is the per-file limit when CollectOptions gives none.
+const DefaultMaxFileSize int64 = 4 << 30
+
+// CollectOptions says what to fetch.
+type CollectOptions struct {
+	// Paths are remote files or glob patterns (*, ?, [..]).
+	Paths []string
+	// MaxSize refuses files larger than this (default DefaultMaxFileSize).
+	MaxSize int64
+	// Progress, if set, is called from the collecting goroutine as bytes
+	// arrive (about every MiB) and when a file is done.
+	Progress func(Progress)
+}
+
+// Progress reports a collection's state.
+type Progress struct {
+	RemotePath string
+	// Done and Total are bytes of the current file.
+	Done, Total int64
+	// File is the index of the current file among Files.
+	File, Files int
+}
+
+// CollectError is a file that could not be collected.
+type CollectError struct {
+	Path string
+	Err  error
+}
+
+func (e CollectError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+func (e CollectError) Unwrap() error { return e.Err }
+
+// CollectResult lists what was collected and what failed.
+type CollectResult struct {
+	Files  []CollectedFile
+	Failed []CollectError
+}
+
+// localError marks failures on this side (disk, limits, checks): they are
+// not cured by reconnecting.
+type localError struct{ err error }
+
+func (e localError) Error() string { return e.err.Error() }
+func (e localError) Unwrap() error { return e.err }
+
+// errGrew ends a transfer at the size the file had when it was listed.
+var errGrew = errors.New("the file grew while it was collected")
+
+// CheckRemotePath refuses remote paths that try to escape ("..") or hold
+// control characters.
+func CheckRemotePath(p string) error {
+	if p == "" {
+		return errors.New("empty remote path")
+	}
+	if strings.IndexFunc(p, unicode.IsControl) >= 0 {
+		return fmt.Errorf("remote path %q contains control characters", p)
+	}
+	for _, el := range strings.Split(p, "/") {
+		if el == ".." {
+			return fmt.Errorf("remote path %q tries to escape with \"..\"", p)
+		}
+	}
+	return nil
+}
+
+// Collect fetches files over SFTP into the content-addressed attachments
+// folder. Each file is streamed (never held in memory) through SHA-256 into
+// a partial file, checked for size, renamed to attachments/<sha256>,
+// recorded in the audit and handed to the sink. A cut connection is
+// re-established and the transfer continues from the partial file (whose
+// prefix is re-hashed); a later Collect of the same unchanged file resumes
+// too. The error is non-nil if any file failed.
+func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResult, error) {
+	if opt.MaxSize <= 0 {
+		opt.MaxSize = DefaultMaxFileSize
+	}
+	res := &CollectResult{}
+	failed := func(p string, err error) error {
+		res.Failed = append(res.Failed, CollectError{Path: p, Err: err})
+		return s.record(Event{Type: EventError, Path: p, Error: err.Error()})
+	}
+	var sc *sftp.Client
+	defer func() {
+		if sc != nil {
+			sc.Close()
+		}
+	}()
+	connect := func() error {
+		client, err := s.client()
+		if err != nil {
+			return err
+		}
+		if sc != nil {
+			sc.Close()
+		}
+		sc, err = newSFTP(client)
+		return err
+	}
+	if err := connect(); err != nil {
+		return res, err
+	}
+	var files []string
+	for _, p := range opt.Paths {
+		if err := CheckRemotePath(p); err != nil {
+			if aerr := failed(p, err); aerr != nil {
+				return res, aerr
+			}
+			continue
+		}
+		matches := []string{p}
+		if strings.ContainsAny(p, "*?[") {
+			m, err := sc.Glob(p)
+			if err == nil && len(m) == 0 {
+				err = errors.New("no file matches")
+			}
+			if err != nil {
+				if aerr := failed(p, fmt.Errorf("glob: %w", err)); aerr != nil {
+					return res, aerr
+				}
+				continue
+			}
+			matches = m
+		}
+		files = append(files, matches...)
+	}
+	for i, p := range files {
+		if err := ctx.Err(); err != nil {
+			return res, errors.Join(append(collectErrs(res), err)...)
+		}
+		cf, err := s.collectFile(ctx, &sc, connect, p, i, len(files), opt)
+		if err != nil {
+			if errors.Is(err, ErrAudit) {
+				return res, err
+			}
+			if aerr := failed(p, err); aerr != nil {
+				return res, aerr
+			}
+			continue
+		}
+		res.Files = append(res.Files, cf)
+	}
+	return res, errors.Join(collectErrs(res)...)
+}
+
+func collectErrs(res *CollectResult) []error {
+	var errs []error
+	for _, f := range res.Failed {
+		errs = append(errs, f)
+	}
+	return errs
+}
+
+// collectFile fetches one file, reconnecting after cuts.
+func (s *Session) collectFile(ctx context.Context, sc **sftp.Client, connect func() error, p string, idx, n int, opt CollectOptions) (CollectedFile, error) {
+	cf := CollectedFile{RemotePath: p, Name: path.Base(p), Host: s.Route.Target.String(), Session: s.ID}
+	if err := CheckRemotePath(p); err != nil {
+		return cf, err
+	}
+	var st fs.FileInfo
+	var err error
+	for attempt := 0; ; attempt++ {
+		if st == nil {
+			st, err = (*sc).Stat(p)
+			if err != nil && !retryable(err) {
+				return cf, describeRemoteError(err)
+			}
+		}
+		if err == nil {
+			if !st.Mode().IsRegular() {
+				return cf, errors.New("not a regular file")
+			}
+			if st.Size() > opt.MaxSize {
+				return cf, fmt.Errorf("%d bytes is over the limit of %d bytes", st.Size(), opt.MaxSize)
+			}
+			cf.Size = st.Size()
+			cf.SHA256, cf.Path, err = s.fetch(ctx, *sc, p, st, idx, n, opt.Progress)
+			if err == nil {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			return cf, ctx.Err()
+		}
+		if !retryable(err) || attempt >= s.r.cfg.Reconnects {
+			return cf, describeRemoteError(err)
+		}
+		if rerr := s.reconnect(ctx, err); rerr != nil {
+			return cf, fmt.Errorf("%v; reconnect failed: %w", err, rerr)
+		}
+		if cerr := connect(); cerr != nil {
+			return cf, fmt.Errorf("%v; reconnect failed: %w", err, cerr)
+		}
+	}
+	if err := s.record(Event{Type: EventFile, Path: p, Size: &cf.Size, SHA256: cf.SHA256}); err != nil {
+		return cf, err
+	}
+	if s.r.cfg.Sink != nil {
+		if err := s.r.cfg.Sink.AttachFile(ctx, s.Case, cf); err != nil {
+			return cf, fmt.Errorf("attach to case %s: %w", s.Case, err)
+		}
+	}
+	return cf, nil
+}
+
+// retryable reports errors that a new connection may cure.
+func retryable(err error) bool {
+	var le localError
+	var se *sftp.StatusError
+	switch {
+	case err == nil, errors.As(err, &le), errors.As(err, &se), errors.Is(err, fs.ErrNotExist),
+		errors.Is(err, fs.ErrPermission), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, ErrAudit):
+		return false
+	default:
+		return true
+	}
+}
+
+func describeRemoteError(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New("no such file on the remote system")
+	case errors.Is(err, fs.ErrPermission):
+		return errors.New("permission denied on the remote system")
+	default:
+		return err
+	}
+}
+
+// partialPath names the partial file of one remote file version, so that a
+// later run resumes only the same, unchanged file.
+func (s *Session) partialPath(p string, st fs.FileInfo) string {
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d", s.Route.Target.Addr(), p, st.Size(), st.ModTime().Unix())
+	h := sha256.Sum256([]byte(key))
+	return filepath.Join(s.r.AttachmentsDir(), ".partial", hex.EncodeToString(h[:16]))
+}
+
+// fetch streams one file into its partial file (continuing where it ends),
+// checks size and hash, and moves it to attachments/<sha256>.
+func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.FileInfo, idx, n int, progress func(Progress)) (string, string, error) {
+	partial := s.partialPath(p, st)
+	if err := os.MkdirAll(filepath.Dir(partial), 0o700); err != nil {
+		return "", "", localError{fmt.Errorf("create attachments folder: %w", err)}
+	}
+	f, err := os.OpenFile(partial, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return "", "", localError{fmt.Errorf("open partial file: %w", err)}
+	}
+	defer f.Close()
+	w := &hashWriter{ctx: ctx, f: f, h: sha256.New(), limit: st.Size(), progress: progress,
+		p: Progress{RemotePath: p, Total: st.Size(), File: idx, Files: n}}
+	if err := w.resume(); err != nil {
+		return "", "", err
+	}
+	if w.done < st.Size() {
+		rf, err := sc.Open(p)
+		if err != nil {
+			return "", "", err
+		}
+		// Closing the client ends a stalled transfer; the writer checks ctx
+		// between chunks.
+		stop := context.AfterFunc(ctx, func() { sc.Close() })
+		if _, err := rf.Seek(w.done, io.SeekStart); err != nil {
+			stop()
+			rf.Close()
+			return "", "", err
+		}
+		_, err = rf.WriteTo(w)
+		stop()
+		rf.Close()
+		if ctx.Err() != nil {
+			return "", "", ctx.Err()
+		}
+		if err != nil && !errors.Is(err, errGrew) {
+			return "", "", err
+		}
+	}
+	w.report()
+	if err := f.Sync(); err != nil {
+		return "", "", localError{fmt.Errorf("sync partial file: %w", err)}
+	}
+	fst, err := f.Stat()
+	if err != nil {
+		return "", "", localError{fmt.Errorf("check partial file: %w", err)}
+	}
+	if w.done != st.Size() || fst.Size() != st.Size() {
+		os.Remove(partial)
+		return "", "", localError{fmt.Errorf("size check failed: the remote file has %d bytes, %d arrived (%d on disk); nothing was kept",
+			st.Size(), w.done, fst.Size())}
+	}
+	sum := hex.EncodeToString(w.h.Sum(nil))
+	final := filepath.Join(s.r.AttachmentsDir(), sum)
+	if err := f.Close(); err != nil {
+		return "", "", localError{fmt.Errorf("close partial file: %w", err)}
+	}
+	if err := os.Rename(partial, final); err != nil {
+		return "", "", localError{fmt.Errorf("store attachment: %w", err)}
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return "", "", localError{err}
+	}
+	return sum, final, nil
+}
+
+// hashWriter appends to the partial file and hashes on the way; it stops at
+// the size the file had when it was listed.
+type hashWriter struct {
+	ctx      context.Context
+	f        *os.File
+	h        hash.Hash
+	done     int64
+	limit    int64
+	progress func(Progress)
+	p        Progress
+	reported int64
+}
+
+// resume re-hashes what an earlier attempt left in the partial file and
+// positions the writer at its end.
+func (w *hashWriter) resume() error {
+	st, err := w.f.Stat()
+	if err != nil {
+		return localError{fmt.Errorf("partial file: %w", err)}
+	}
+	size := st.Size()
+	if size > w.limit {
+		if err := w.f.Truncate(0); err != nil {
+			return localError{fmt.Errorf("partial file: %w", err)}
+		}
+		size = 0
+	}
+	if _, err := io.Copy(w.h, io.NewSectionReader(w.f, 0, size)); err != nil {
+		return localError{fmt.Errorf("re-hash partial file: %w", err)}
+	}
+	if _, err := w.f.Seek(size, io.SeekStart); err != nil {
+		return localError{fmt.Errorf("partial file: %w", err)}
+	}
+	w.done = size
+	return nil
+}
+
+func (w *hashWriter) Write(b []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	var grew bool
+	if rest := w.limit - w.done; int64(len(b)) > rest {
+		b, grew = b[:rest], true
+	}
+	n, err := w.f.Write(b)
+	w.h.Write(b[:n])
+	w.done += int64(n)
+	if err != nil {
+		return n, localError{fmt.Errorf("write partial file: %w", err)}
+	}
+	if w.progress != nil && w.done-w.reported >= 1<<20 {
+		w.report()
+	}
+	if grew {
+		return n, errGrew
+	}
+	return n, nil
+}
+
+func (w *hashWriter) report() {
+	if w.progress == nil {
+		return
+	}
+	w.reported = w.done
+	w.p.Done = w.done
+	w.progress(w.p)
+}

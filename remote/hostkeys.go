@@ -1,0 +1,234 @@
+package remote
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// ConfirmHostFunc asks the user whether to trust an unknown host. host is
+// "host:port"; the fingerprint to show is ssh.FingerprintSHA256(key).
+// Returning false refuses the connection.
+type ConfirmHostFunc func(host string, key ssh.PublicKey) (bool, error)
+
+// HostKeyPolicy checks server host keys against known_hosts files: the
+// user's own files (read only) and the application's file, to which newly
+// confirmed hosts are added. It never accepts a key blindly.
+type HostKeyPolicy struct {
+	// UserFiles are read-only known_hosts files (typically
+	// ~/.ssh/known_hosts); missing files are skipped.
+	UserFiles []string
+	// AppFile is the application's known_hosts file; confirmed new hosts
+	// are appended to it.
+	AppFile string
+	// Confirm decides about unknown hosts. Nil refuses every unknown host.
+	Confirm ConfirmHostFunc
+
+	mu sync.Mutex
+}
+
+// UnknownHostError reports a host that is in no known_hosts file and was
+// not confirmed.
+type UnknownHostError struct {
+	Host        string
+	KeyType     string
+	Fingerprint string
+}
+
+func (e *UnknownHostError) Error() string {
+	return fmt.Sprintf("the authenticity of host %s can't be established: its %s key fingerprint is %s; "+
+		"confirm it (command line: --accept-new) if it is the right host", e.Host, e.KeyType, e.Fingerprint)
+}
+
+// KnownKeyInfo describes a key recorded in a known_hosts file.
+type KnownKeyInfo struct {
+	File        string
+	Line        int
+	KeyType     string
+	Fingerprint string
+}
+
+// HostKeyChangedError is the hard failure for a host that presents a key
+// other than the recorded one.
+type HostKeyChangedError struct {
+	Host        string
+	KeyType     string
+	Fingerprint string
+	Known       []KnownKeyInfo
+}
+
+func (e *HostKeyChangedError) Error() string {
+	var known []string
+	for _, k := range e.Known {
+		known = append(known, fmt.Sprintf("%s key %s (%s:%d)", k.KeyType, k.Fingerprint, k.File, k.Line))
+	}
+	return fmt.Sprintf("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for %s! "+
+		"Someone could be eavesdropping on you right now (man-in-the-middle attack), or the host key has just been changed. "+
+		"The host presented %s key %s; known_hosts has %s. "+
+		"Connection refused; if the change is legitimate, remove the old key from that file",
+		e.Host, e.KeyType, e.Fingerprint, strings.Join(known, ", "))
+}
+
+// files returns the existing known_hosts files, creating the app's file.
+func (p *HostKeyPolicy) files() ([]string, error) {
+	var out []string
+	for _, f := range p.UserFiles {
+		if _, err := os.Stat(f); err == nil {
+			out = append(out, f)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("known hosts %s: %w", f, err)
+		}
+	}
+	if p.AppFile != "" {
+		if err := os.MkdirAll(filepath.Dir(p.AppFile), 0o700); err != nil {
+			return nil, fmt.Errorf("known hosts folder: %w", err)
+		}
+		f, err := os.OpenFile(p.AppFile, os.O_CREATE|os.O_RDONLY, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("known hosts %s: %w", p.AppFile, err)
+		}
+		f.Close()
+		out = append(out, p.AppFile)
+	}
+	return out, nil
+}
+
+// database reads the known_hosts files afresh.
+func (p *HostKeyPolicy) database() (ssh.HostKeyCallback, error) {
+	files, err := p.files()
+	if err != nil {
+		return nil, err
+	}
+	cb, err := knownhosts.New(files...)
+	if err != nil {
+		return nil, fmt.Errorf("read known hosts: %w", err)
+	}
+	return cb, nil
+}
+
+// Callback returns a host key callback for one connection. seen, if not
+// nil, receives the key that was accepted.
+func (p *HostKeyPolicy) Callback(seen func(ssh.PublicKey)) (ssh.HostKeyCallback, error) {
+	db, err := p.database()
+	if err != nil {
+		return nil, err
+	}
+	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
+		if err := p.check(db, hostname, remote, key); err != nil {
+			return err
+		}
+		if seen != nil {
+			seen(key)
+		}
+		return nil
+	}, nil
+}
+
+func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote net.Addr, key ssh.PublicKey) error {
+	err := db(hostname, remote, key)
+	if err == nil {
+		return nil
+	}
+	var revoked *knownhosts.RevokedError
+	if errors.As(err, &revoked) {
+		return fmt.Errorf("host %s presented a revoked key %s (%s:%d)", hostname,
+			ssh.FingerprintSHA256(key), revoked.Revoked.Filename, revoked.Revoked.Line)
+	}
+	var ke *knownhosts.KeyError
+	if !errors.As(err, &ke) {
+		return fmt.Errorf("check host key of %s: %w", hostname, err)
+	}
+	if len(ke.Want) > 0 {
+		ce := &HostKeyChangedError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
+		for _, w := range ke.Want {
+			ce.Known = append(ce.Known, KnownKeyInfo{File: w.Filename, Line: w.Line, KeyType: w.Key.Type(), Fingerprint: ssh.FingerprintSHA256(w.Key)})
+		}
+		return ce
+	}
+	unknown := &UnknownHostError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
+	if p.Confirm == nil || p.AppFile == "" {
+		return unknown
+	}
+	ok, err := p.Confirm(hostname, key)
+	if err != nil {
+		return fmt.Errorf("confirm host key of %s: %w", hostname, err)
+	}
+	if !ok {
+		return unknown
+	}
+	return p.remember(hostname, key)
+}
+
+// remember appends a confirmed host key to the app's known_hosts file,
+// durably.
+func (p *HostKeyPolicy) remember(hostname string, key ssh.PublicKey) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f, err := os.OpenFile(p.AppFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("remember host key: %w", err)
+	}
+	line := knownhosts.Line([]string{knownhosts.Normalize(hostname)}, key) + "\n"
+	if _, err := f.WriteString(line); err != nil {
+		f.Close()
+		return fmt.Errorf("remember host key in %s: %w", p.AppFile, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("remember host key in %s: %w", p.AppFile, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("remember host key in %s: %w", p.AppFile, err)
+	}
+	return nil
+}
+
+// KnownAlgorithms returns the host key algorithms to ask hostname ("host:port")
+// for, so that a server with several keys presents one that is on record.
+// It returns nil when the host is unknown (any algorithm will do).
+func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
+	db, err := p.database()
+	if err != nil {
+		return nil, err
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("probe key: %w", err)
+	}
+	probe, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("probe key: %w", err)
+	}
+	err = db(hostname, &net.TCPAddr{IP: net.IPv4zero}, probe.PublicKey())
+	var ke *knownhosts.KeyError
+	if !errors.As(err, &ke) {
+		return nil, nil
+	}
+	var algs []string
+	add := func(a ...string) {
+		for _, x := range a {
+			if !slices.Contains(algs, x) {
+				algs = append(algs, x)
+			}
+		}
+	}
+	for _, w := range ke.Want {
+		switch t := w.Key.Type(); t {
+		case ssh.KeyAlgoRSA:
+			add(ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
+		default:
+			add(t)
+		}
+	}
+	return algs, nil
+}
