@@ -13,14 +13,14 @@ import (
 
 // Summary is a case as the list shows it: what it is and how urgent.
 type Summary struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Customer string   `json:"customer"`
-	Contract string   `json:"contract"`
-	Assignee string   `json:"assignee,omitempty"`
-	Status   Status   `json:"status"`
-	Priority Priority `json:"priority"`
-	Level    int      `json:"level"`
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Customer string    `json:"customer"`
+	Contract string    `json:"contract"`
+	Assignee string    `json:"assignee,omitempty"`
+	Status   Status    `json:"status"`
+	Priority Priority  `json:"priority"`
+	Level    int       `json:"level"`
 	Updated  time.Time `json:"updated"`
 	// Clock names the governing clock: "reaction" until the first reaction,
 	// then "resolution".
