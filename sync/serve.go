@@ -1,0 +1,101 @@
+package sync
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// ServeConfig configures RunServer.
+type ServeConfig struct {
+	// Addr is the address to listen on, e.g. ":8443" or "127.0.0.1:0".
+	Addr string
+	// DataDir holds the server's store (ServerDBFile), its blobs and its
+	// self-signed certificate.
+	DataDir string
+	// CertFile and KeyFile name a certificate to use; empty means the
+	// server's own self-signed one.
+	CertFile, KeyFile string
+	// Logger receives the server's log; nil discards it.
+	Logger *slog.Logger
+	// Ready is called once the server listens, with its address and the
+	// SHA-256 fingerprint of its certificate.
+	Ready func(addr, fingerprint string)
+}
+
+// RunServer runs the sync server until ctx is cancelled.
+func RunServer(ctx context.Context, cfg ServeConfig) error {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create server data folder: %w", err)
+	}
+	var cert tls.Certificate
+	var err error
+	if cfg.CertFile != "" || cfg.KeyFile != "" {
+		cert, err = LoadCertificate(cfg.CertFile, cfg.KeyFile)
+	} else {
+		cert, err = SelfSignedCertificate(cfg.DataDir)
+	}
+	if err != nil {
+		return err
+	}
+	store, err := OpenBoltStore(ctx, filepath.Join(cfg.DataDir, ServerDBFile))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	srv, err := NewServer(ServerConfig{Store: store, BlobDir: filepath.Join(cfg.DataDir, "blobs"), Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.Ready != nil {
+		cfg.Ready(ln.Addr().String(), Fingerprint(cert.Certificate[0]))
+	}
+	return Serve(ctx, ln, cert, srv.Handler())
+}
+
+// AddUser creates (or replaces, with a new token) a user in the server
+// store of dataDir and returns the user's token. The server must not be
+// running on the same folder (its store file is locked).
+func AddUser(ctx context.Context, dataDir, name string, role Role) (string, error) {
+	if !nameRE.MatchString(name) {
+		return "", fmt.Errorf("invalid user name %q: letters, digits and . _ @ - only", name)
+	}
+	if !role.Valid() {
+		return "", fmt.Errorf("unknown role %q (one of %v)", role, Roles)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("create server data folder: %w", err)
+	}
+	store, err := OpenBoltStore(ctx, filepath.Join(dataDir, ServerDBFile))
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	token, hash, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	if err := store.PutUser(ctx, User{Name: name, Role: role, TokenHash: hash, Created: time.Now().UTC()}); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// ListUsers returns the users of the server store in dataDir.
+func ListUsers(ctx context.Context, dataDir string) ([]User, error) {
+	store, err := OpenBoltStore(ctx, filepath.Join(dataDir, ServerDBFile))
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return store.Users(ctx)
+}
