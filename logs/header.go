@@ -1,0 +1,438 @@
+package logs
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Header is what SplitHeader found in front of a log message.
+type Header struct {
+	// Time is the parsed timestamp; zero when there was none or it could not
+	// be read.
+	Time time.Time
+	// Level is the normalised severity (TRACE, DEBUG, INFO, WARN, ERROR,
+	// FATAL), empty when the line has none.
+	Level string
+	// Component is the logger, process or component name, if recognised.
+	Component string
+	// Content is the message after the header.
+	Content string
+}
+
+// tsKind tells how to read a matched timestamp.
+type tsKind int
+
+const (
+	tsISO tsKind = iota
+	tsSyslog
+	tsCtime
+	tsDMY
+	tsYMDslash
+	tsShortYMD
+	tsCompact
+	tsMonthDay
+	tsDotted
+	tsWeb
+	tsProgress
+	tsTime
+	tsDate
+	tsEpoch
+)
+
+// tsRule is one timestamp shape.
+type tsRule struct {
+	re   *regexp.Regexp
+	kind tsKind
+}
+
+const monthRE = `(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)`
+const dayRE = `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)`
+
+var tsRules = []tsRule{
+	{regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|-|_)\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?,?`), tsISO},
+	{regexp.MustCompile(`^` + dayRE + `,?\s+` + monthRE + `\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[A-Z]{3,4})?\s+\d{4}`), tsCtime},
+	{regexp.MustCompile(`^` + monthRE + `\s+\d{1,2}(?:\s+\d{4})?\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsSyslog},
+	{regexp.MustCompile(`^\d{1,2}/` + monthRE + `/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?`), tsWeb},
+	{regexp.MustCompile(`^\d{2,4}/\d{2}/\d{2,4}@\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?`), tsProgress},
+	{regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`), tsDMY},
+	{regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s?[AP]M)?`), tsYMDslash},
+	{regexp.MustCompile(`^\d{2}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?`), tsShortYMD},
+	{regexp.MustCompile(`^\d{8}-\d{2}:\d{2}:\d{2}(?:[:.]\d{1,3})?`), tsCompact},
+	{regexp.MustCompile(`^\d{6}\s\d{6}\b`), tsCompact},
+	{regexp.MustCompile(`^\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsMonthDay},
+	{regexp.MustCompile(`^\d{2}\.\d{2}\s\d{2}:\d{2}:\d{2}`), tsDotted},
+	{regexp.MustCompile(`^\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b`), tsTime},
+	{regexp.MustCompile(`^\d{4}[-.]\d{2}[-.]\d{2}\b`), tsDate},
+	{regexp.MustCompile(`^1\d{9}(?:\.\d+)?\b|^1\d{12}\b`), tsEpoch},
+}
+
+// matchTS returns the length of a timestamp at the start of s.
+func matchTS(s string) (int, tsKind) {
+	if s == "" {
+		return 0, 0
+	}
+	c := s[0]
+	if !(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') {
+		return 0, 0
+	}
+	for _, r := range tsRules {
+		if c >= 'A' && c <= 'Z' && r.kind != tsCtime && r.kind != tsSyslog {
+			continue
+		}
+		if loc := r.re.FindStringIndex(s); loc != nil {
+			return loc[1], r.kind
+		}
+	}
+	return 0, 0
+}
+
+// levels maps level words to their normalised form.
+var levels = map[string]string{
+	"TRACE": "TRACE", "FINEST": "TRACE", "FINER": "TRACE", "VERBOSE": "TRACE",
+	"DEBUG": "DEBUG", "FINE": "DEBUG", "DBG": "DEBUG",
+	"INFO": "INFO", "INFORMATION": "INFO", "NOTICE": "INFO", "CONFIG": "INFO", "INF": "INFO",
+	"WARN": "WARN", "WARNING": "WARN", "WARNUNG": "WARN", "WRN": "WARN",
+	"ERROR": "ERROR", "ERR": "ERROR", "SEVERE": "ERROR", "FEHLER": "ERROR", "FAILURE": "ERROR", "CRIT": "ERROR", "CRITICAL": "FATAL",
+	"FATAL": "FATAL", "ALERT": "FATAL", "EMERG": "FATAL", "PANIC": "FATAL",
+}
+
+// shortLevels are the one-letter levels of Android and glog style logs.
+var shortLevels = map[string]string{"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL", "A": "FATAL"}
+
+func levelOf(tok string) string {
+	if len(tok) < 3 || len(tok) > 11 {
+		return ""
+	}
+	if l, ok := levels[tok]; ok {
+		return l
+	}
+	return levels[strings.ToUpper(tok)]
+}
+
+// hdrScan is the state of one header scan.
+type hdrScan struct {
+	s     string
+	pos   int
+	h     Header
+	ts    bool
+	kinds tsKind
+}
+
+// SplitHeader separates a log line into header and message without any
+// configuration: timestamps in many formats, levels, pids and thread ids,
+// bracketed fields, syslog host and process, logger names and separators.
+func SplitHeader(line string) Header {
+	sc := hdrScan{s: line}
+	sc.run()
+	sc.h.Content = strings.TrimSpace(line[sc.pos:])
+	return sc.h
+}
+
+func (sc *hdrScan) skipSpace() {
+	for sc.pos < len(sc.s) && (sc.s[sc.pos] == ' ' || sc.s[sc.pos] == '\t') {
+		sc.pos++
+	}
+}
+
+// token returns the whitespace-delimited token at offset p.
+func (sc *hdrScan) tokenAt(p int) string {
+	e := p
+	for e < len(sc.s) && sc.s[e] != ' ' && sc.s[e] != '\t' {
+		e++
+	}
+	return sc.s[p:e]
+}
+
+func (sc *hdrScan) takeTS(n int, kind tsKind) {
+	if !sc.ts {
+		sc.h.Time = parseTS(sc.s[sc.pos:sc.pos+n], kind)
+		sc.kinds = kind
+	}
+	sc.ts = true
+	sc.pos += n
+}
+
+func (sc *hdrScan) run() {
+	for steps := 0; steps < 16; steps++ {
+		sc.skipSpace()
+		if sc.pos >= len(sc.s) {
+			return
+		}
+		rest := sc.s[sc.pos:]
+		if n, kind := matchTS(rest); n > 0 && (kind != tsEpoch && kind != tsTime || n == len(rest) || rest[n] == ' ' || rest[n] == '\t' || rest[n] == ']' || rest[n] == '|') {
+			sc.takeTS(n, kind)
+			if kind == tsSyslog {
+				sc.syslogTail()
+				return
+			}
+			if sc.pos < len(sc.s) && sc.s[sc.pos] == '|' {
+				sc.pipeFields()
+				return
+			}
+			continue
+		}
+		if rest[0] == '[' || rest[0] == '<' {
+			if n := matchBracket(rest); n > 0 {
+				inner := rest[1 : n-1]
+				if tn, kind := matchTS(inner); tn > 0 && tn >= len(strings.TrimSpace(inner))-1 {
+					if !sc.ts {
+						sc.h.Time = parseTS(inner, kind)
+					}
+					sc.ts = true
+					sc.pos += n
+				} else if l := levelOf(strings.TrimSpace(inner)); l != "" {
+					sc.h.Level = l
+					sc.pos += n
+				} else if sc.ts || sc.h.Level != "" {
+					sc.pos += n
+				} else {
+					return
+				}
+				if sc.pos < len(sc.s) && sc.s[sc.pos] == ':' {
+					sc.pos++
+				}
+				continue
+			}
+			return
+		}
+		tok := sc.tokenAt(sc.pos)
+		if !sc.step(tok) {
+			return
+		}
+	}
+}
+
+// step consumes tok if it belongs to the header and says whether to go on.
+func (sc *hdrScan) step(tok string) bool {
+	seen := sc.ts || sc.h.Level != ""
+	switch {
+	case tok == "-" || tok == "--" || tok == "---" || tok == "|" || tok == "::" || tok == ":":
+		sc.pos += len(tok)
+		return true
+	case len(tok) > 1 && tok[len(tok)-1] == ':' && seen && isComponent(tok[:len(tok)-1]):
+		sc.h.Component = strings.TrimSuffix(tok, ":")
+		sc.pos += len(tok)
+		return false
+	}
+	if l := levelOf(tok); l != "" {
+		sc.h.Level = l
+		sc.pos += len(tok)
+		return true
+	}
+	if l, ok := shortLevels[tok]; ok && sc.ts {
+		sc.h.Level = l
+		sc.pos += len(tok)
+		return true
+	}
+	if isNumber(tok) || (seen && hasDigit(tok) && !strings.ContainsAny(tok, "\"'=")) {
+		sc.pos += len(tok)
+		return true
+	}
+	if seen && isUpperWord(tok) {
+		sc.pos += len(tok)
+		return true
+	}
+	if sc.h.Level != "" && sc.h.Component == "" && isLogger(tok) {
+		sc.h.Component = tok
+		sc.pos += len(tok)
+		return true
+	}
+	return sc.lookahead(tok, seen)
+}
+
+// lookahead consumes unknown tokens that sit between header fields: fields
+// followed by a timestamp (e.g. "unix.hw state 1077804742"), or a program
+// name followed by " - " (e.g. "chrome.exe - ").
+func (sc *hdrScan) lookahead(tok string, seen bool) bool {
+	p := sc.pos
+	var toks []string
+	for i := 0; i < 4 && p < len(sc.s); i++ {
+		t := sc.tokenAt(p)
+		toks = append(toks, t)
+		p += len(t)
+		for p < len(sc.s) && (sc.s[p] == ' ' || sc.s[p] == '\t') {
+			p++
+		}
+	}
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		if n, kind := matchTS(t); n > 0 && (kind == tsEpoch || kind == tsISO || kind == tsDate) && n == len(t) {
+			for j := 0; j < i; j++ {
+				sc.skipSpace()
+				sc.pos += len(toks[j])
+			}
+			return true
+		}
+		if len(t) > 2 && t[0] == '[' && sc.tsInBracket(t) {
+			for j := 0; j < i; j++ {
+				sc.skipSpace()
+				sc.pos += len(toks[j])
+			}
+			return true
+		}
+		if t == "-" && seen && i <= 2 {
+			for j := 0; j < i; j++ {
+				if !strings.ContainsAny(toks[j], ".*_0123456789") {
+					return false
+				}
+			}
+			if sc.h.Component == "" {
+				sc.h.Component = strings.Join(toks[:i], " ")
+			}
+			for j := 0; j <= i; j++ {
+				sc.skipSpace()
+				sc.pos += len(toks[j])
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// tsInBracket reports a bracketed timestamp starting with tok.
+func (sc *hdrScan) tsInBracket(tok string) bool {
+	p := strings.Index(sc.s[sc.pos:], tok)
+	if p < 0 {
+		return false
+	}
+	rest := sc.s[sc.pos+p:]
+	n := matchBracket(rest)
+	if n == 0 {
+		return false
+	}
+	tn, _ := matchTS(rest[1 : n-1])
+	return tn > 0
+}
+
+// syslogTail reads "host process[pid]: " after a syslog timestamp.
+func (sc *hdrScan) syslogTail() {
+	sc.skipSpace()
+	host := sc.tokenAt(sc.pos)
+	if host == "" || strings.HasSuffix(host, ":") && !strings.ContainsAny(host, "[(") {
+		if host != "" && isComponent(host[:len(host)-1]) {
+			sc.h.Component = host[:len(host)-1]
+			sc.pos += len(host)
+		}
+		return
+	}
+	sc.pos += len(host)
+	sc.skipSpace()
+	rest := sc.s[sc.pos:]
+	if m := procRE.FindStringSubmatchIndex(rest); m != nil {
+		sc.h.Component = rest[m[2]:m[3]]
+		sc.pos += m[1]
+		return
+	}
+	if tok := sc.tokenAt(sc.pos); strings.HasSuffix(tok, ":") && len(tok) > 1 {
+		sc.h.Component = tok[:len(tok)-1]
+		sc.pos += len(tok)
+	}
+}
+
+var procRE = regexp.MustCompile(`^([^\[\]:\s][^\[\]:]{0,60}?)(?:\([^)\s]*\))?\[\d+\]:\s?`)
+
+// pipeFields reads "|component|pid|" fields after a timestamp.
+func (sc *hdrScan) pipeFields() {
+	for sc.pos < len(sc.s) && sc.s[sc.pos] == '|' {
+		rest := sc.s[sc.pos+1:]
+		i := strings.IndexByte(rest, '|')
+		if i < 0 || strings.ContainsAny(rest[:i], " \t") {
+			sc.pos++
+			return
+		}
+		if sc.h.Component == "" && !isNumber(rest[:i]) {
+			sc.h.Component = rest[:i]
+		}
+		sc.pos += 1 + i
+	}
+}
+
+// matchBracket returns the length of a balanced [..] or <..> group at the
+// start of s, or 0.
+func matchBracket(s string) int {
+	open := s[0]
+	closer := byte(']')
+	if open == '<' {
+		closer = '>'
+	}
+	depth := 0
+	for i := 0; i < len(s) && i < 256; i++ {
+		switch s[i] {
+		case open:
+			depth++
+		case closer:
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+func isNumber(t string) bool {
+	if t == "" {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= '0' && c <= '9') && !(i > 0 && (c == '.' || c == ',')) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDigit(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= '0' && t[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func isUpperWord(t string) bool {
+	if len(t) < 2 || len(t) > 12 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'A' && c <= 'Z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// isComponent accepts names like "sshd[42]", "dfs.DataNode$PacketResponder",
+// "crond(pam_unix)[2915]" or "kernel".
+func isComponent(t string) bool {
+	if t == "" || len(t) > 120 || t[0] == '(' || t[0] == '\'' || t[0] == '"' {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == ' ' || c == '"' || c == '\'' || c == '=' || c == ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLogger accepts dotted logger names such as "nova.compute.manager" or
+// "com.acme.erp.Posting$Job".
+func isLogger(t string) bool {
+	dot := strings.IndexByte(t, '.')
+	if dot <= 0 || dot == len(t)-1 || strings.ContainsAny(t, "()[]{}\"'=,:/\\") {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '$' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
