@@ -20,17 +20,17 @@ import (
 
 // Event types in an audit log.
 const (
-	EventStart      = "start"       // who, case, target, reason, workstation key
-	EventConnect    = "connect"     // host key fingerprint and route, after authentication
-	EventReconnect  = "reconnect"   // a new connection to the same host after a cut
-	EventExec       = "exec"        // a command about to run
-	EventExecEnd    = "exec_end"    // its exit status and duration
-	EventShell      = "shell"       // an interactive shell about to start
-	EventShellEnd   = "shell_end"   // its recording and SHA-256
-	EventFile       = "file"        // a file collected: path, size, SHA-256
-	EventError      = "error"       // a failure: what and why
-	EventCheckpoint = "checkpoint"  // signed, periodically
-	EventEnd        = "end"         // signed, last
+	EventStart      = "start"      // who, case, target, reason, workstation key
+	EventConnect    = "connect"    // host key fingerprint and route, after authentication
+	EventReconnect  = "reconnect"  // a new connection to the same host after a cut
+	EventExec       = "exec"       // a command about to run
+	EventExecEnd    = "exec_end"   // its exit status and duration
+	EventShell      = "shell"      // an interactive shell about to start
+	EventShellEnd   = "shell_end"  // its recording and SHA-256
+	EventFile       = "file"       // a file collected: path, size, SHA-256
+	EventError      = "error"      // a failure: what and why
+	EventCheckpoint = "checkpoint" // signed, periodically
+	EventEnd        = "end"        // signed, last
 	auditSigContext = "werkbank-audit-v1\n"
 )
 

@@ -179,6 +179,7 @@ func (s *Session) collectFile(ctx context.Context, sc **sftp.Client, connect fun
 	var st fs.FileInfo
 	var err error
 	for attempt := 0; ; attempt++ {
+		err = nil
 		if st == nil {
 			st, err = (*sc).Stat(p)
 			if err != nil && !retryable(err) {

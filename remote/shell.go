@@ -29,6 +29,7 @@ type ShellOptions struct {
 // Shell is a running interactive shell with a pseudo-terminal whose output
 // is recorded as asciicast v2.
 type Shell struct {
+	ctx   context.Context
 	s     *Session
 	sess  *ssh.Session
 	rec   *recorder
@@ -104,7 +105,7 @@ func (s *Session) Shell(ctx context.Context, opt ShellOptions) (*Shell, error) {
 		rec.Close()
 		return fail(fmt.Errorf("start shell: %w", err))
 	}
-	sh := &Shell{s: s, sess: sess, rec: rec, name: name, began: time.Now(), done: make(chan struct{}), Recording: name}
+	sh := &Shell{ctx: ctx, s: s, sess: sess, rec: rec, name: name, began: time.Now(), done: make(chan struct{}), Recording: name}
 	sh.stop = context.AfterFunc(ctx, func() { sess.Close() })
 	go func() {
 		sh.waitErr = sess.Wait()
@@ -167,10 +168,15 @@ func (sh *Shell) Wait() error {
 		switch {
 		case sh.waitErr == nil:
 			status = 0
-		case errors.As(sh.waitErr, &exit):
+		case errors.As(sh.waitErr, &exit) && exit.Signal() == "":
 			status = exit.ExitStatus()
+		case errors.As(sh.waitErr, &exit):
+			werr = fmt.Errorf("shell ended by signal %s", exit.Signal())
 		default:
 			werr = fmt.Errorf("shell ended: %w", sh.waitErr)
+		}
+		if err := sh.ctx.Err(); err != nil {
+			werr = errors.Join(werr, fmt.Errorf("shell cut: %w", err))
 		}
 		ms := time.Since(sh.began).Milliseconds()
 		ev := Event{Type: EventShellEnd, Recording: sh.name, SHA256: sum, Size: &size, ExitStatus: &status, DurationMS: &ms}

@@ -357,3 +357,5 @@ func (e *testEnv) trustAs(t *testing.T, addr string, key ssh.PublicKey) {
 		t.Fatal(err)
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
