@@ -173,7 +173,6 @@ func AnalyzeReader(ctx context.Context, r *Reader, cfg AnalyzeConfig) (*Analysis
 	}()
 
 	acc := newAccumulator(cfg)
-	acc.a.Encoding = r.Encoding()
 	for p := range order {
 		select {
 		case <-p.done:
@@ -193,6 +192,7 @@ func AnalyzeReader(ctx context.Context, r *Reader, cfg AnalyzeConfig) (*Analysis
 	if acc.a.Lines == 0 {
 		return nil, ErrEmpty
 	}
+	acc.a.Encoding = r.Encoding()
 	return acc.finish(), nil
 }
 

@@ -99,6 +99,7 @@ type Reader struct {
 	buf     []byte
 	scratch []byte
 	win1252 *charmapDecoder
+	latin1  int
 }
 
 // Open opens a log file for streaming. Gzip files are recognised by their
@@ -181,8 +182,18 @@ func NewReader(ctx context.Context, src io.Reader, cfg ReaderConfig) (*Reader, e
 	return r, nil
 }
 
-// Encoding returns the detected encoding of the stream.
-func (r *Reader) Encoding() Encoding { return r.enc }
+// EncWindows1252 is reported when lines that are not valid UTF-8 were
+// read as Windows-1252 (a superset of Latin-1).
+const EncWindows1252 Encoding = "windows-1252"
+
+// Encoding returns the detected encoding of the stream: after the lines
+// were read, windows-1252 if any line was not valid UTF-8.
+func (r *Reader) Encoding() Encoding {
+	if r.enc == EncUTF8 && r.latin1 > 0 {
+		return EncWindows1252
+	}
+	return r.enc
+}
 
 // Compressed reports whether the stream was gzip-compressed.
 func (r *Reader) Compressed() bool { return r.gz }
@@ -248,6 +259,7 @@ func (r *Reader) Next() (Line, error) {
 	if utf8.Valid(b) {
 		text = string(b)
 	} else {
+		r.latin1++
 		r.scratch = r.win1252.decode(r.scratch[:0], b)
 		text = string(r.scratch)
 	}

@@ -1,0 +1,90 @@
+package logs
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Summary is the shareable result of Analyze: templates by frequency with
+// first and last seen, and the errors-per-minute timeline.
+type Summary struct {
+	File      string            `json:"file"`
+	Lines     int               `json:"lines"`
+	Truncated int               `json:"truncated_lines,omitempty"`
+	Encoding  Encoding          `json:"encoding"`
+	First     *time.Time        `json:"first,omitempty"`
+	Last      *time.Time        `json:"last,omitempty"`
+	Templates []TemplateSummary `json:"templates"`
+	// ErrorsPerMinute is the timeline of ERROR and FATAL lines.
+	ErrorsPerMinute []MinuteCount `json:"errors_per_minute"`
+}
+
+// TemplateSummary describes one template of a Summary.
+type TemplateSummary struct {
+	ID        string     `json:"template_id"`
+	Template  string     `json:"template"`
+	Count     int        `json:"count"`
+	Level     string     `json:"level,omitempty"`
+	FirstSeen *time.Time `json:"first_seen,omitempty"`
+	LastSeen  *time.Time `json:"last_seen,omitempty"`
+	FirstLine int        `json:"first_line"`
+	Example   string     `json:"example"`
+}
+
+// Summarize turns an analysis into a summary, templates ordered by count
+// (most frequent first), ties by first appearance.
+func Summarize(file string, a *Analysis) Summary {
+	s := Summary{File: file, Lines: a.Lines, Truncated: a.Truncated, Encoding: a.Encoding,
+		First: timePtr(a.First), Last: timePtr(a.Last), ErrorsPerMinute: a.ErrorsPerMinute}
+	if s.ErrorsPerMinute == nil {
+		s.ErrorsPerMinute = []MinuteCount{}
+	}
+	byID := map[string]int{}
+	for _, st := range a.Templates {
+		text := st.Template.Text()
+		id := TemplateID(text)
+		if i, ok := byID[id]; ok {
+			// Two groups that generalised to the same text are one template.
+			t := &s.Templates[i]
+			t.Count += st.Count
+			t.FirstSeen = earlier(t.FirstSeen, timePtr(st.First))
+			t.LastSeen = later(t.LastSeen, timePtr(st.Last))
+			if levelRank(st.Level()) > levelRank(t.Level) {
+				t.Level = st.Level()
+			}
+			continue
+		}
+		byID[id] = len(s.Templates)
+		s.Templates = append(s.Templates, TemplateSummary{ID: id, Template: text, Count: st.Count, Level: st.Level(),
+			FirstSeen: timePtr(st.First), LastSeen: timePtr(st.Last), FirstLine: st.FirstLine, Example: st.Example})
+	}
+	slices.SortStableFunc(s.Templates, func(x, y TemplateSummary) int {
+		if c := cmp.Compare(y.Count, x.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.FirstLine, y.FirstLine)
+	})
+	return s
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func earlier(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
+}
+
+func later(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.After(*a)) {
+		return b
+	}
+	return a
+}
