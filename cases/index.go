@@ -240,3 +240,23 @@ func (s *Store) rebuildIndex(tx *bolt.Tx, now time.Time) error {
 	}
 	return nil
 }
+
+// Remaining returns the service time the summary's clock has left at the
+// store's now; negative when breached.
+func (s *Store) Remaining(sum Summary) (time.Duration, error) {
+	if sum.Remaining != nil {
+		return *sum.Remaining, nil
+	}
+	if sum.Due == nil {
+		return 0, nil
+	}
+	cal, err := s.calendar(sum.Contract, sum.Priority)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	if now.Before(*sum.Due) {
+		return cal.Between(now, *sum.Due), nil
+	}
+	return -cal.Between(*sum.Due, now), nil
+}

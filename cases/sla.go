@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -245,6 +246,19 @@ func evalClock(pts []point, spec clockSpec, cals calendars, now time.Time) (Cloc
 		clk.State = StateOK
 	}
 	return clk, nil
+}
+
+// MarshalJSON adds readable durations ("3h20m0s") and whole seconds to
+// the nanosecond fields.
+func (c Clock) MarshalJSON() ([]byte, error) {
+	type plain Clock
+	return json.Marshal(struct {
+		plain
+		TargetText       string `json:"target"`
+		UsedText         string `json:"used"`
+		RemainingText    string `json:"remaining"`
+		RemainingSeconds int64  `json:"remaining_seconds"`
+	}{plain(c), c.Target.String(), c.Used.String(), c.Remaining.String(), int64(c.Remaining / time.Second)})
 }
 
 func ptr(t time.Time) *time.Time { return &t }

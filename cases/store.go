@@ -53,26 +53,39 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if err := migrate(tx); err != nil {
-			return err
+	// A store that needs nothing is only read, so that opening it never
+	// rewrites the file.
+	ready := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta, cb := tx.Bucket(bucketMeta), tx.Bucket(bucketContracts)
+		if meta == nil || cb == nil || string(meta.Get(keySchema)) != strconv.Itoa(schemaVersion) || !indexCurrent(tx) || cb.Stats().KeyN == 0 {
+			return nil
 		}
-		cb := tx.Bucket(bucketContracts)
-		if cb.Stats().KeyN == 0 {
-			for _, c := range DemoContracts() {
-				if err := putJSON(cb, c.Name, c); err != nil {
-					return fmt.Errorf("store contract %s: %w", c.Name, err)
+		ready = true
+		return s.loadContracts(tx)
+	})
+	if err == nil && !ready {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			if err := migrate(tx); err != nil {
+				return err
+			}
+			cb := tx.Bucket(bucketContracts)
+			if cb.Stats().KeyN == 0 {
+				for _, c := range DemoContracts() {
+					if err := putJSON(cb, c.Name, c); err != nil {
+						return fmt.Errorf("store contract %s: %w", c.Name, err)
+					}
 				}
 			}
-		}
-		if err := s.loadContracts(tx); err != nil {
-			return err
-		}
-		if !indexCurrent(tx) {
-			return s.rebuildIndex(tx, s.now())
-		}
-		return nil
-	})
+			if err := s.loadContracts(tx); err != nil {
+				return err
+			}
+			if !indexCurrent(tx) {
+				return s.rebuildIndex(tx, s.now())
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
