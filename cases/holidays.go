@@ -82,7 +82,7 @@ func easter(year int) time.Time {
 func GermanHolidays(year int, state string) ([]Holiday, error) {
 	state = strings.ToUpper(strings.TrimSpace(state))
 	if state != "" && !contains(Bundeslaender, state) {
-		return nil, fmt.Errorf("Bundesland %q: %w: use one of %s", state, ErrInvalid, strings.Join(Bundeslaender, ", "))
+		return nil, fmt.Errorf("state (Bundesland) %q: %w: use one of %s", state, ErrInvalid, strings.Join(Bundeslaender, ", "))
 	}
 	e := easter(year)
 	fixed := func(m time.Month, d int) Date { return Date{year, m, d} }

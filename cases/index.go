@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Summary is a case as the list shows it: what it is and how urgent.
@@ -214,7 +215,7 @@ func putIndex(tx *bolt.Tx, c *Case, sla SLA) error {
 // rebuildIndex recomputes the due index from every case.
 func (s *Store) rebuildIndex(tx *bolt.Tx, now time.Time) error {
 	for _, name := range [][]byte{bucketDue, bucketDueKey} {
-		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return fmt.Errorf("rebuild case index: %w", err)
 		}
 		if _, err := tx.CreateBucket(name); err != nil {

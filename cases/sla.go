@@ -22,17 +22,6 @@ const (
 	StateBreached State = "breached"
 )
 
-// rank orders states by urgency (breached first).
-func (s State) rank() int {
-	switch s {
-	case StateBreached:
-		return 0
-	case StateDueSoon:
-		return 1
-	}
-	return 2
-}
-
 // Clock is one SLA clock of a case, counted in service hours.
 type Clock struct {
 	// Name is "reaction", "resolution" or "vendor".
