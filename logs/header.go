@@ -40,31 +40,65 @@ const (
 	tsEpoch
 )
 
-// tsRule is one timestamp shape.
+// tsRule is one timestamp shape; pre is a cheap test of the first bytes
+// that must pass before the regular expression runs.
 type tsRule struct {
 	re   *regexp.Regexp
 	kind tsKind
+	pre  func(s string) bool
 }
 
 const monthRE = `(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)`
 const dayRE = `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)`
 
+func dig(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+
+func at(s string, i int, chars string) bool {
+	return i < len(s) && strings.IndexByte(chars, s[i]) >= 0
+}
+
+func digits(s string, from, n int) bool {
+	for i := from; i < from+n; i++ {
+		if !dig(s, i) {
+			return false
+		}
+	}
+	return true
+}
+
 var tsRules = []tsRule{
-	{regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|-|_)\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?,?`), tsISO},
-	{regexp.MustCompile(`^` + dayRE + `,?\s+` + monthRE + `\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[A-Z]{3,4})?\s+\d{4}`), tsCtime},
-	{regexp.MustCompile(`^` + monthRE + `\s+\d{1,2}(?:\s+\d{4})?\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsSyslog},
-	{regexp.MustCompile(`^\d{1,2}/` + monthRE + `/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?`), tsWeb},
-	{regexp.MustCompile(`^\d{2,4}/\d{2}/\d{2,4}@\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?`), tsProgress},
-	{regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`), tsDMY},
-	{regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s?[AP]M)?`), tsYMDslash},
-	{regexp.MustCompile(`^\d{2}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?`), tsShortYMD},
-	{regexp.MustCompile(`^\d{8}-\d{2}:\d{2}:\d{2}(?:[:.]\d{1,3})?`), tsCompact},
-	{regexp.MustCompile(`^\d{6}\s\d{6}\b`), tsCompact},
-	{regexp.MustCompile(`^\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsMonthDay},
-	{regexp.MustCompile(`^\d{2}\.\d{2}\s\d{2}:\d{2}:\d{2}`), tsDotted},
-	{regexp.MustCompile(`^\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b`), tsTime},
-	{regexp.MustCompile(`^\d{4}[-.]\d{2}[-.]\d{2}\b`), tsDate},
-	{regexp.MustCompile(`^1\d{9}(?:\.\d+)?\b|^1\d{12}\b`), tsEpoch},
+	{regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|-|_)\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?,?`), tsISO,
+		func(s string) bool { return digits(s, 0, 4) && at(s, 4, "-/.") }},
+	{regexp.MustCompile(`^` + dayRE + `,?\s+` + monthRE + `\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[A-Z]{3,4})?\s+\d{4}`), tsCtime,
+		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }},
+	{regexp.MustCompile(`^` + monthRE + `\s+\d{1,2}(?:\s+\d{4})?\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsSyslog,
+		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }},
+	{regexp.MustCompile(`^\d{1,2}/` + monthRE + `/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?`), tsWeb,
+		func(s string) bool { return at(s, 1, "/") || at(s, 2, "/") }},
+	{regexp.MustCompile(`^\d{2,4}/\d{2}/\d{2,4}@\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?`), tsProgress,
+		func(s string) bool {
+			return (at(s, 2, "/") || at(s, 4, "/")) && strings.IndexByte(s[:min(len(s), 12)], '@') > 0
+		}},
+	{regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`), tsDMY,
+		func(s string) bool { return at(s, 1, ".") || at(s, 2, ".") }},
+	{regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s?[AP]M)?`), tsYMDslash,
+		func(s string) bool { return at(s, 1, "/") || at(s, 2, "/") }},
+	{regexp.MustCompile(`^\d{2}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?`), tsShortYMD,
+		func(s string) bool { return at(s, 2, "/") && at(s, 5, "/") }},
+	{regexp.MustCompile(`^\d{8}-\d{2}:\d{2}:\d{2}(?:[:.]\d{1,3})?`), tsCompact,
+		func(s string) bool { return digits(s, 0, 8) && at(s, 8, "-") }},
+	{regexp.MustCompile(`^\d{6}\s\d{6}\b`), tsCompact,
+		func(s string) bool { return digits(s, 0, 6) && at(s, 6, " \t") && digits(s, 7, 6) }},
+	{regexp.MustCompile(`^\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsMonthDay,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, "-") && digits(s, 3, 2) && at(s, 5, " \t") }},
+	{regexp.MustCompile(`^\d{2}\.\d{2}\s\d{2}:\d{2}:\d{2}`), tsDotted,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, ".") && digits(s, 3, 2) && at(s, 5, " ") }},
+	{regexp.MustCompile(`^\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b`), tsTime,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, ":") }},
+	{regexp.MustCompile(`^\d{4}[-.]\d{2}[-.]\d{2}\b`), tsDate,
+		func(s string) bool { return digits(s, 0, 4) && at(s, 4, "-.") }},
+	{regexp.MustCompile(`^1\d{9}(?:\.\d+)?\b|^1\d{12}\b`), tsEpoch,
+		func(s string) bool { return digits(s, 0, 10) }},
 }
 
 // matchTS returns the length of a timestamp at the start of s.
@@ -76,8 +110,9 @@ func matchTS(s string) (int, tsKind) {
 	if !(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') {
 		return 0, 0
 	}
-	for _, r := range tsRules {
-		if c >= 'A' && c <= 'Z' && r.kind != tsCtime && r.kind != tsSyslog {
+	for i := range tsRules {
+		r := &tsRules[i]
+		if !r.pre(s) {
 			continue
 		}
 		if loc := r.re.FindStringIndex(s); loc != nil {

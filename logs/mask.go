@@ -54,8 +54,7 @@ func MaskTokens(dst []string, msg string) []string {
 	// next to a masked number is part of the variable.
 	toks := dst[start:]
 	for k := 1; k < len(toks); k++ {
-		prev := strings.ToLower(strings.Trim(toks[k-1], "\"'([:"))
-		if namePrefixes[prev] && toks[k] != Wildcard && isNameValue(toks[k]) {
+		if p := trimPunct(toks[k-1]); len(p) >= 4 && len(p) <= 9 && namePrefixes[strings.ToLower(p)] && toks[k] != Wildcard && isNameValue(toks[k]) {
 			toks[k] = Wildcard
 		}
 		// "<1 sec", ">100 ms": a bound and its unit form one duration.
@@ -89,7 +88,7 @@ var namePrefixes = map[string]bool{
 // isNameValue accepts a word that can be a name: not a stop word and not
 // punctuation alone.
 func isNameValue(t string) bool {
-	core := strings.Trim(t, "\"'()[]{}<>,;:.")
+	core := trimPunct(t)
 	if core == "" || stopWords[strings.ToLower(core)] {
 		return false
 	}
@@ -119,6 +118,27 @@ func rawTokenBefore(msg string, k int) string {
 		return f[k]
 	}
 	return ""
+}
+
+// isPunct reports quotes, brackets and punctuation around words.
+func isPunct(c byte) bool {
+	switch c {
+	case '"', '\'', '(', ')', '[', ']', '{', '}', '<', '>', ',', ';', ':', '.':
+		return true
+	}
+	return false
+}
+
+// trimPunct strips quotes, brackets and punctuation from both ends.
+func trimPunct(t string) string {
+	i, j := 0, len(t)
+	for i < j && isPunct(t[i]) {
+		i++
+	}
+	for j > i && isPunct(t[j-1]) {
+		j--
+	}
+	return t[i:j]
 }
 
 // isDelim reports the characters that split a token into pieces.
@@ -190,7 +210,7 @@ func hasLetter(s string) bool {
 
 // wholeVariable recognises URLs, paths, e-mail addresses and host names.
 func wholeVariable(t string) bool {
-	t = strings.Trim(t, "\"'()[]{}<>,;.")
+	t = trimPunct(t)
 	if len(t) < 3 {
 		return false
 	}

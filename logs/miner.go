@@ -72,7 +72,7 @@ func groupKey(buf []byte, toks []string) []byte {
 	n := len(toks)
 	buf = append(buf, byte(n>>8), byte(n))
 	if n > 0 {
-		if w := strings.Trim(toks[0], "\"'[("); isPlainWord(w) {
+		if w := strings.TrimLeft(toks[0], "\"'[("); isPlainWord(w) {
 			buf = append(buf, w...)
 		}
 	}
@@ -97,7 +97,7 @@ func isPlainWord(t string) bool {
 // isNameWord reports a capitalised word of letters such as GET, RUNNING or
 // TaskAttempt, ignoring surrounding quotes and punctuation.
 func isNameWord(t string) bool {
-	t = strings.Trim(t, "\"'()[]{},;:.")
+	t = trimPunct(t)
 	if len(t) < 2 || t[0] < 'A' || t[0] > 'Z' {
 		return false
 	}
