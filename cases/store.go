@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -390,60 +389,6 @@ func (s *Store) SetPriority(ctx context.Context, id string, p Priority, reason, 
 	return c, nil
 }
 
-// Assign gives the case to assignee.
-func (s *Store) Assign(ctx context.Context, id, assignee, by string) (Case, error) {
-	c, err := s.mutate(ctx, id, func(_ *bolt.Tx, c *Case, now time.Time) error {
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindNote, At: now, By: by, Text: "assigned to " + assignee, From: c.Assignee, To: assignee})
-		c.Assignee = assignee
-		return nil
-	})
-	if err != nil {
-		return Case{}, fmt.Errorf("assign case %s: %w", id, err)
-	}
-	return c, nil
-}
-
-// SetAnalysis records the cause and the solution found so far (empty keeps
-// the current value) and logs it as a note.
-func (s *Store) SetAnalysis(ctx context.Context, id, cause, solution, by string) (Case, error) {
-	c, err := s.mutate(ctx, id, func(_ *bolt.Tx, c *Case, now time.Time) error {
-		var parts []string
-		if cause = strings.TrimSpace(cause); cause != "" {
-			c.Cause = cause
-			parts = append(parts, "Cause: "+cause)
-		}
-		if solution = strings.TrimSpace(solution); solution != "" {
-			c.Solution = solution
-			parts = append(parts, "Solution: "+solution)
-		}
-		if len(parts) == 0 {
-			return fmt.Errorf("%w: give a cause or a solution", ErrInvalid)
-		}
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindNote, At: now, By: by, Text: strings.Join(parts, "\n")})
-		return nil
-	})
-	if err != nil {
-		return Case{}, fmt.Errorf("record analysis of case %s: %w", id, err)
-	}
-	return c, nil
-}
-
-// LinkArticle links a knowledge-base article to the case.
-func (s *Store) LinkArticle(ctx context.Context, id, articleID, by string) (Case, error) {
-	c, err := s.mutate(ctx, id, func(_ *bolt.Tx, c *Case, now time.Time) error {
-		if contains(c.Articles, articleID) {
-			return nil
-		}
-		c.Articles = append(c.Articles, articleID)
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindArticle, At: now, By: by, Ref: articleID, Text: "linked article " + articleID})
-		return nil
-	})
-	if err != nil {
-		return Case{}, fmt.Errorf("link article to case %s: %w", id, err)
-	}
-	return c, nil
-}
-
 // List returns the cases sorted by what is due first: running clocks by
 // due time (breached ones first), then paused clocks by the service time
 // they have left, then solved and closed cases, most recent first. With
@@ -477,69 +422,3 @@ func (s *Store) List(ctx context.Context, openOnly bool) ([]Summary, error) {
 	return out, nil
 }
 
-// ContractNames returns the names of the stored contracts, sorted.
-func (s *Store) ContractNames() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	names := make([]string, 0, len(s.contracts))
-	for n := range s.contracts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Contract returns the named contract.
-func (s *Store) Contract(name string) (Contract, error) { return s.contract(name) }
-
-// PutContract stores a new or changed contract and recomputes the due
-// index of the cases under it.
-func (s *Store) PutContract(ctx context.Context, c Contract) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if err := putJSON(tx.Bucket(bucketContracts), c.Name, c); err != nil {
-			return err
-		}
-		if err := s.loadContracts(tx); err != nil {
-			return err
-		}
-		now := s.now()
-		var affected []Case
-		err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-			var cs Case
-			if err := json.Unmarshal(v, &cs); err != nil {
-				return fmt.Errorf("read case %s: %w", k, err)
-			}
-			if cs.Contract == c.Name {
-				affected = append(affected, cs)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for i := range affected {
-			sla, err := s.sla(&affected[i], now)
-			if err != nil {
-				return err
-			}
-			if err := putIndex(tx, &affected[i], sla); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		// Drop the cached contract that the rolled-back transaction loaded.
-		if rerr := s.db.View(s.loadContracts); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		return fmt.Errorf("store contract %s: %w", c.Name, err)
-	}
-	return nil
-}

@@ -36,7 +36,7 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Escalation != nil {
+		if c.Escalation != nil && c.Status.Open() {
 			escalated++
 			if len(c.Attachments) == 0 || c.Status != StatusWaitingVendor || c.Level != 3 {
 				t.Fatalf("escalated demo case %+v", c)
@@ -51,6 +51,27 @@ func TestSeedDemo(t *testing.T) {
 	}
 	if list[0].State != StateBreached || list[len(list)-1].Status.Open() {
 		t.Fatalf("list not sorted by urgency: first %+v last %+v", list[0], list[len(list)-1])
+	}
+	rep, err := s.TeamReport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	months := map[string]bool{}
+	met, total := 0, 0
+	for _, c := range rep.Compliance {
+		months[c.Month] = true
+		met += c.Met
+		total += c.Total
+	}
+	if len(months) < 2 || met == total || met == 0 || len(rep.Escalations) != 2 || rep.Open != len(list)-solved || rep.Breached == 0 {
+		t.Fatalf("team report %+v", rep)
+	}
+	aged := 0
+	for _, b := range rep.OpenByAge {
+		aged += b.Total()
+	}
+	if aged != rep.Open {
+		t.Fatalf("age buckets hold %d of %d open cases", aged, rep.Open)
 	}
 	if again, err := s.SeedDemo(ctx, assets.Demo); err != nil || again != 0 {
 		t.Fatalf("second seed imported %d: %v", again, err)

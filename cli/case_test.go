@@ -218,7 +218,7 @@ func TestCaseBadInput(t *testing.T) {
 
 func TestCaseDemoAndHolidays(t *testing.T) {
 	data := t.TempDir()
-	if code, out, errOut := caseCLI(t, data, "demo"); code != 0 || !strings.Contains(out, "imported 12 demo cases") {
+	if code, out, errOut := caseCLI(t, data, "demo"); code != 0 || !strings.Contains(out, "imported 16 demo cases") {
 		t.Fatalf("demo: %d %q %q", code, out, errOut)
 	}
 	if code, _, errOut := caseCLI(t, data, "demo"); code != 1 || !strings.Contains(errOut, "already has cases") {
