@@ -421,4 +421,3 @@ func (s *Store) List(ctx context.Context, openOnly bool) ([]Summary, error) {
 	}
 	return out, nil
 }
-
