@@ -108,6 +108,8 @@ type ui struct {
 
 	kbs    *kbScreen
 	review *reviewScreen
+	// editor is the open article editor, nil when none is open.
+	editor *editor
 	// onShow are called when the screen with that id is selected.
 	onShow map[string]func()
 	// unsaved reports unsaved changes in an open editor (nil: none open).
@@ -225,7 +227,7 @@ func (u *ui) show(id string) {
 // articleChanged tells the knowledge-base screens that a was saved.
 func (u *ui) articleChanged(a kb.Article) {
 	if u.kbs != nil {
-		if u.kbs.selected == a.ID {
+		if a.ID != "" && u.kbs.selected == a.ID {
 			u.kbs.showArticle(a)
 		}
 		u.kbs.runSearch()
@@ -364,7 +366,7 @@ func (u *ui) seedDemoAsync() {
 				for i, e := range rep.Errors {
 					lines[i] = e.Error()
 				}
-				u.showError(lang.X("app.seed.partial", "{{.N}} demo articles could not be loaded; the others are there.", map[string]any{"N": len(rep.Errors)}),
+				u.showError(lang.X("app.seed.partial", "Demo articles that could not be loaded: {{.N}}. The others are there.", map[string]any{"N": len(rep.Errors)}),
 					errors.New(strings.Join(lines, "\n")))
 			}
 			u.articleChanged(kb.Article{})

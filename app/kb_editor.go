@@ -219,5 +219,6 @@ func (e *editor) finish(saved *kb.Article) {
 		e.timer.Stop()
 	}
 	e.u.unsaved = nil
+	e.u.editor = nil
 	e.done(saved)
 }

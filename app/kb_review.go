@@ -93,9 +93,9 @@ func (r *reviewScreen) show(arts []kb.Article) {
 	case len(arts) == 0:
 		r.info.SetText(lang.X("kb.review.empty", "No article is waiting for review."))
 	case lead:
-		r.info.SetText(lang.X("kb.review.lead", "{{.N}} articles wait for your review. Open one, then publish it or send it back with a note.", map[string]any{"N": len(arts)}))
+		r.info.SetText(lang.X("kb.review.lead", "Waiting for your review: {{.N}}. Open an article, then publish it or send it back with a note.", map[string]any{"N": len(arts)}))
 	default:
-		r.info.SetText(lang.X("kb.review.other", "{{.N}} articles wait for a team lead's review. Only team leads and administrators publish.", map[string]any{"N": len(arts)}))
+		r.info.SetText(lang.X("kb.review.other", "Waiting for a team lead's review: {{.N}}. Only team leads and administrators publish.", map[string]any{"N": len(arts)}))
 	}
 	r.list.UnselectAll()
 	r.list.Refresh()

@@ -42,11 +42,15 @@ type kbScreen struct {
 	hits     []kb.Hit
 	selected string
 	article  *articleView
+	history  *historyView
 	// filters are the checked facet values.
 	tags, products, statuses map[string]bool
 	// gen numbers the searches; results of an older search are dropped.
 	gen   uint64
 	timer *time.Timer
+	// opened is set once an article was shown; the first listing opens
+	// its first article so that the screen is never empty.
+	opened bool
 }
 
 // buildKBScreen makes the knowledge-base screen and starts the first
@@ -218,7 +222,11 @@ func passes(a kb.Article, st searchState) bool {
 func excerpt(body string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(body, "\n") {
-		line = strings.TrimSpace(strings.TrimLeft(line, "#>*-|` "))
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "```") {
+			continue
+		}
+		line = strings.NewReplacer("*", "", "`", "").Replace(strings.TrimLeft(line, ">*-| "))
 		if line == "" {
 			continue
 		}
@@ -246,7 +254,7 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 	case len(res.hits) == 0:
 		s.info.SetText(lang.X("kb.none", "No article matches. Try fewer or other words."))
 	default:
-		s.info.SetText(lang.X("kb.found", "{{.Total}} articles found in {{.Ms}} ms",
+		s.info.SetText(lang.X("kb.found", "Results: {{.Total}} ({{.Ms}} ms)",
 			map[string]any{"Total": res.total, "Ms": fmt.Sprintf("%.1f", float64(res.took.Microseconds())/1000)}))
 	}
 	rows := make([]fyne.CanvasObject, 0, len(res.hits))
@@ -258,6 +266,10 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 	}
 	s.rows.Objects = rows
 	s.rows.Refresh()
+	if s.selected == "" && !s.opened && len(res.hits) > 0 {
+		s.opened = true
+		s.open(res.hits[0].ID)
+	}
 	s.showFacets(st, res.facets)
 }
 
@@ -334,6 +346,7 @@ func (s *kbScreen) showArticle(a kb.Article) {
 		history: func(a kb.Article) { s.showHistory(a) },
 		changed: s.changed,
 	})
+	s.history = nil
 	s.setDetail(s.article.root)
 }
 
@@ -352,8 +365,8 @@ func (s *kbScreen) changed(a kb.Article) {
 
 // showHistory shows the revisions of a on the right.
 func (s *kbScreen) showHistory(a kb.Article) {
-	h := newHistoryView(s.u, a, func() { s.open(a.ID) }, s.changed)
-	s.setDetail(h.root)
+	s.history = newHistoryView(s.u, a, func() { s.open(a.ID) }, s.changed)
+	s.setDetail(s.history.root)
 }
 
 // newArticle opens the editor on an empty draft.
@@ -370,6 +383,7 @@ func (s *kbScreen) edit(a kb.Article) {
 			s.changed(*saved)
 		}
 	})
+	s.u.editor = ed
 	s.root.Objects = []fyne.CanvasObject{ed.root}
 	s.root.Refresh()
 }

@@ -1,0 +1,291 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/kb"
+	"werkbank/workspace"
+)
+
+// harness is a real main window on a temporary workspace with the demo
+// articles, driven by the Fyne test driver. Work that the screens hand to
+// the Fyne goroutine is queued and run by wait, on the test goroutine.
+type harness struct {
+	t     *testing.T
+	u     *ui
+	w     fyne.Window
+	queue chan func()
+}
+
+// newHarness builds the window for a user with the given role.
+func newHarness(t *testing.T, role kb.Role) *harness {
+	t.Helper()
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	a := test.NewTempApp(t)
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	saveUser(a.Preferences(), kb.User{Name: "tester", Role: role})
+	ctx := context.Background()
+	ws, err := workspace.Open(ctx, workspace.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := newUI(ctx, ws, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, u: u, queue: make(chan func(), 4096)}
+	u.do = func(f func()) { h.queue <- f }
+	t.Cleanup(func() {
+		// Let pending callbacks run so that no goroutine blocks, then
+		// close the stores and the workspace.
+		go func() {
+			for range h.queue {
+			}
+		}()
+		u.close()
+		if err := ws.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if !ws.Fresh {
+		t.Fatal("a new workspace must be fresh")
+	}
+	rep, err := u.seedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) > 0 || rep.Added < 30 {
+		t.Fatalf("seeding: %d added, errors %v", rep.Added, rep.Errors)
+	}
+	h.w = test.NewWindow(u.content())
+	u.win = h.w
+	h.w.Resize(fyne.NewSize(1280, 800))
+	t.Cleanup(h.w.Close)
+	return h
+}
+
+// wait runs queued callbacks until cond holds, failing after 15 s.
+func (h *harness) wait(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(15 * time.Second)
+	for !cond() {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		case <-deadline:
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// settle runs queued callbacks until nothing arrives for 300 ms.
+func (h *harness) settle() {
+	for {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-time.After(300 * time.Millisecond):
+			return
+		}
+	}
+}
+
+// texts collects the visible text below o: labels, entries, buttons and
+// rich-text segments, including what sits in scrolls, splits and stacks.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	var seg func(s widget.RichTextSegment)
+	seg = func(s widget.RichTextSegment) {
+		switch s := s.(type) {
+		case *widget.TextSegment:
+			out = append(out, s.Text)
+		case *widget.HyperlinkSegment:
+			out = append(out, s.Text)
+		case *widget.ListSegment:
+			for _, c := range s.Items {
+				seg(c)
+			}
+		case *widget.ParagraphSegment:
+			for _, c := range s.Texts {
+				seg(c)
+			}
+		}
+	}
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case nil:
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		case *container.Split:
+			walk(o.Leading)
+			walk(o.Trailing)
+		case *widget.RichText:
+			for _, s := range o.Segments {
+				seg(s)
+			}
+		case *widget.Label:
+			out = append(out, o.Text)
+		case *widget.Button:
+			if o.Visible() {
+				out = append(out, o.Text)
+			}
+		case *widget.PopUp:
+			walk(o.Content)
+		case fyne.Widget:
+			for _, c := range test.LaidOutObjects(o) {
+				if c != o {
+					switch c.(type) {
+					case *widget.Label, *widget.RichText, *widget.Button:
+						walk(c)
+					}
+				}
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+// has reports whether texts, joined, contain sub (the Markdown parser may
+// split a sentence into several segments).
+func has(texts []string, sub string) bool {
+	return strings.Contains(strings.Join(texts, ""), sub)
+}
+
+// button finds the visible button with the given text below o.
+func button(o fyne.CanvasObject, text string) *widget.Button {
+	for _, c := range test.LaidOutObjects(o) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && b.Visible() {
+			return b
+		}
+	}
+	return nil
+}
+
+// overlayButton finds a button of the topmost dialog.
+func (h *harness) overlayButton(text string) *widget.Button {
+	top := h.w.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	return button(top, text)
+}
+
+// dialogText is the text of the topmost dialog, "" when none is open.
+func (h *harness) dialogText() string {
+	top := h.w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var out []string
+	for _, c := range test.LaidOutObjects(top) {
+		switch c := c.(type) {
+		case *widget.Label:
+			out = append(out, c.Text)
+		case *widget.RichText:
+			out = append(out, texts(c)...)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestMainWindowNavigation(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	want := []string{"cases", "kb", "review", "remote", "logs", "settings"}
+	if len(h.u.screens) != len(want) {
+		t.Fatalf("%d screens, want %d", len(h.u.screens), len(want))
+	}
+	for i, id := range want {
+		if h.u.screens[i].id != id {
+			t.Errorf("screen %d is %s, want %s", i, h.u.screens[i].id, id)
+		}
+	}
+	// The first screen is the knowledge base with the newest articles.
+	h.wait("newest articles", func() bool { return len(h.u.kbs.rows.Objects) > 0 })
+	if !strings.Contains(h.u.kbs.info.Text, "Newest articles") {
+		t.Errorf("info line %q", h.u.kbs.info.Text)
+	}
+	// Placeholders say in plain words what comes.
+	h.u.selectScreen("cases")
+	if got := texts(h.u.body); !has(got, "support cases") || !has(got, "SLA") {
+		t.Errorf("cases placeholder shows %q", got)
+	}
+	h.u.selectScreen("remote")
+	if got := texts(h.u.body); !has(got, "SSH") {
+		t.Errorf("remote placeholder shows %q", got)
+	}
+	h.u.selectScreen("logs")
+	if got := texts(h.u.body); !has(got, "log files") {
+		t.Errorf("logs placeholder shows %q", got)
+	}
+	h.u.selectScreen("settings")
+	if got := texts(h.u.body); !has(got, h.u.ws.Dir) {
+		t.Errorf("settings do not show the data folder %s: %q", h.u.ws.Dir, got)
+	}
+	if got := h.u.userLbl.Text; got != "tester · Specialist" {
+		t.Errorf("top bar user %q", got)
+	}
+}
+
+func TestSettingsChangeRole(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := newSettingsScreen(h.u)
+	h.w.SetContent(s.root)
+	s.name.SetText("")
+	test.Type(s.name, "Anna Berg")
+	s.role.SetSelected("Team lead")
+	test.Tap(s.save)
+	if h.u.user != (kb.User{Name: "Anna Berg", Role: kb.RoleTeamLead}) {
+		t.Fatalf("user after save: %+v", h.u.user)
+	}
+	if got := loadUser(h.u.app.Preferences()); got != h.u.user {
+		t.Errorf("preferences hold %+v, want %+v", got, h.u.user)
+	}
+	if got := h.u.userLbl.Text; got != "Anna Berg · Team lead" {
+		t.Errorf("top bar user %q", got)
+	}
+	s.language.SetSelected("Deutsch")
+	if got := h.u.app.Preferences().String(prefLanguage); got != "de" {
+		t.Errorf("language preference %q, want de", got)
+	}
+	if !strings.Contains(h.dialogText(), "next time") {
+		t.Errorf("no notice that the language applies after a restart: %q", h.dialogText())
+	}
+	// An unknown role in the preferences falls back to specialist.
+	h.u.app.Preferences().SetString(prefUserRole, "boss")
+	if got := loadUser(h.u.app.Preferences()).Role; got != kb.RoleSpecialist {
+		t.Errorf("unknown role loads as %s", got)
+	}
+}
+
+func TestHumanErrors(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	if got := humanError(kb.ErrForbidden); !strings.Contains(got, "Only team leads") {
+		t.Errorf("forbidden: %q", got)
+	}
+	if got := humanError(workspace.ErrInUse); !strings.Contains(got, "Another Werkbank window") {
+		t.Errorf("in use: %q", got)
+	}
+	if got := humanError(context.Canceled); !strings.Contains(got, "cancelled") {
+		t.Errorf("canceled: %q", got)
+	}
+}

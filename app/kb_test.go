@@ -1,0 +1,416 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/kb"
+)
+
+// resultTitles are the titles of the listed results.
+func resultTitles(s *kbScreen) []string {
+	var out []string
+	for _, o := range s.rows.Objects {
+		out = append(out, o.(*resultRow).hit.Title)
+	}
+	return out
+}
+
+// row finds the result row of article id.
+func row(s *kbScreen, id string) *resultRow {
+	for _, o := range s.rows.Objects {
+		if r := o.(*resultRow); r.hit.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// openArticle taps the result row of id and waits for its view.
+func (h *harness) openArticle(id string) *articleView {
+	h.t.Helper()
+	s := h.u.kbs
+	h.wait("result row "+id, func() bool { return row(s, id) != nil })
+	test.Tap(row(s, id))
+	h.wait("article "+id, func() bool { return s.article != nil && s.article.a.ID == id })
+	return s.article
+}
+
+func TestSearchAsYouType(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	h.wait("newest articles", func() bool { return len(s.rows.Objects) > 0 })
+	test.Type(s.search, "Spooler")
+	h.wait("spooler hit", func() bool { return row(s, "kb-druck-001") != nil && strings.HasPrefix(s.info.Text, "Results:") })
+	r := row(s, "kb-druck-001")
+	if r.hit.Title != "Druckauftrag bleibt in der Warteschlange hängen" {
+		t.Errorf("hit title %q", r.hit.Title)
+	}
+	// The snippet's matches are bold in the primary colour.
+	marked := false
+	for _, seg := range snippetSegments(r.hit.Snippet) {
+		ts := seg.(*widget.TextSegment)
+		if ts.Style.TextStyle.Bold && ts.Style.ColorName == theme.ColorNamePrimary && strings.Contains(strings.ToLower(ts.Text), "spooler") {
+			marked = true
+		}
+	}
+	if !marked {
+		t.Errorf("snippet %q has no highlighted match", r.hit.Snippet)
+	}
+	if got := texts(test.TempWidgetRenderer(t, r).Objects()[0]); !has(got, "Druckauftrag bleibt") || !has(got, "Published") {
+		t.Errorf("result row shows %q", got)
+	}
+
+	// Only the newest search reaches the screen: start two searches at
+	// once; the first one's results are dropped whatever the order.
+	s.search.SetText("Buchungsperiode gesperrt")
+	s.runSearch()
+	s.search.SetText("Zebra Etiketten leer")
+	s.runSearch()
+	h.wait("zebra hit", func() bool { return row(s, "kb-druck-004") != nil })
+	h.settle()
+	if row(s, "kb-fibu-001") != nil && resultTitles(s)[0] == "Buchung abgewiesen: Buchungsperiode ist gesperrt (FIBU-4711)" {
+		t.Errorf("stale results shown: %q", resultTitles(s))
+	}
+	if s.search.Text != "Zebra Etiketten leer" || resultTitles(s)[0] != "Etikettendrucker druckt nach Treiber-Update leere Etiketten" {
+		t.Errorf("results for %q: %q", s.search.Text, resultTitles(s))
+	}
+
+	// A query that matches nothing says so.
+	s.search.SetText("xqzzyv")
+	h.wait("no results", func() bool { return len(s.rows.Objects) == 0 })
+	if !strings.Contains(s.info.Text, "No article matches") {
+		t.Errorf("info %q", s.info.Text)
+	}
+}
+
+func TestFacetsFilter(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	h.wait("facets", func() bool { return len(s.facets.Items) == 3 && len(s.rows.Objects) > 0 })
+	statusBox := s.facets.Items[0].Detail.(*fyne.Container)
+	var review *widget.Check
+	for _, o := range statusBox.Objects {
+		if c := o.(*widget.Check); strings.HasPrefix(c.Text, "In review (") {
+			review = c
+		}
+	}
+	if review == nil {
+		t.Fatalf("no 'In review' status facet: %q", texts(statusBox))
+	}
+	if review.Text != "In review (4)" {
+		t.Errorf("facet %q, want 4 demo articles in review", review.Text)
+	}
+	test.Tap(review)
+	h.wait("filtered", func() bool { return len(s.rows.Objects) == 4 })
+	for _, o := range s.rows.Objects {
+		if st := o.(*resultRow).hit.Status; st != kb.StatusReview {
+			t.Errorf("filtered list holds a %s article", st)
+		}
+	}
+	// With text, the filter still applies.
+	s.search.SetText("MRP")
+	h.wait("filtered search", func() bool { return strings.HasPrefix(s.info.Text, "Results:") })
+	h.settle()
+	for _, o := range s.rows.Objects {
+		if st := o.(*resultRow).hit.Status; st != kb.StatusReview {
+			t.Errorf("filtered search holds a %s article", st)
+		}
+	}
+	if row(s, "kb-mrp-002") == nil {
+		t.Errorf("the MRP article in review is missing: %q", resultTitles(s))
+	}
+}
+
+func TestArticleRendering(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	v := h.openArticle("kb-fibu-001")
+	got := texts(v.root)
+	for _, want := range []string{
+		"Buchung abgewiesen: Buchungsperiode ist gesperrt (FIBU-4711)", // title
+		"Ursache",            // a heading
+		"Vorläufig gesperrt", // a table cell
+		"Published",          // metadata
+		"Edit", "History",
+	} {
+		if !has(got, want) {
+			t.Errorf("article view lacks %q", want)
+		}
+	}
+	if has(got, "Publish") && button(v.root, "Publish") != nil {
+		t.Error("a specialist sees the Publish button")
+	}
+}
+
+func TestMarkdownTableImageAndBlocks(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	test.NewTempApp(t)
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	img.Set(1, 1, color.White)
+	f, err := os.Create(filepath.Join(dir, "shot.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	md := "# Title\n\n## Lösung\n\nText with **bold** and `code` and a [link](https://example.com).\n\n" +
+		"| Status | Bedeutung |\n|---|--:|\n| Offen | alle *dürfen* |\n| Gesperrt |\n\n" +
+		"1. one\n2. two\n   - nested\n\n```\nERROR PRN-2031\n```\n\n> quoted\n\n![Screenshot](shot.png)\n\n![missing](nope.png)\n\n<script>alert(1)</script>\n"
+	box := renderMarkdown(md, dir)
+	got := texts(box)
+	for _, want := range []string{"Title", "Lösung", "bold", "code", "link", "Status", "Offen", "dürfen", "Gesperrt", "one", "nested", "ERROR PRN-2031", "quoted", "[missing]"} {
+		if !has(got, want) {
+			t.Errorf("rendered markdown lacks %q: %q", want, got)
+		}
+	}
+	if has(got, "alert") {
+		t.Error("raw HTML was rendered")
+	}
+	var images, tables int
+	var headings []string
+	for _, o := range box.Objects {
+		switch o := o.(type) {
+		case *widget.RichText:
+			for _, s := range o.Segments {
+				switch s := s.(type) {
+				case *widget.ImageSegment:
+					images++
+					if !strings.HasSuffix(s.Source.Path(), "shot.png") {
+						t.Errorf("image source %s", s.Source)
+					}
+				case *widget.TextSegment:
+					if s.Style == widget.RichTextStyleHeading || s.Style == widget.RichTextStyleSubHeading {
+						headings = append(headings, s.Text)
+					}
+				}
+			}
+		case *fyne.Container:
+			tables++
+			// Two columns, three rows; the short row is padded.
+			if n := len(o.Objects); n != 6 {
+				t.Errorf("table has %d cells, want 6", n)
+			}
+		}
+	}
+	if images != 1 || tables != 1 || strings.Join(headings, "|") != "Title|Lösung" {
+		t.Errorf("images %d, tables %d, headings %q", images, tables, headings)
+	}
+}
+
+func TestEditSaveHistoryDiffRestore(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	v := h.openArticle("kb-fibu-001")
+	test.Tap(v.edit)
+	if s.root.Objects[0] == s.browse {
+		t.Fatal("the editor did not open")
+	}
+	e := findEditor(t, h)
+	if !strings.Contains(strings.Join(texts(e.root), "\n"), "saved as a draft") {
+		t.Error("a specialist editing a published article is not told it becomes a draft")
+	}
+	// Unsaved changes: closing asks, and "No" keeps the editor.
+	test.Type(e.body, "Neue Zeile: Periode im Kalender prüfen.\n")
+	if !e.dirty || h.u.unsaved == nil || !h.u.unsaved() {
+		t.Fatal("typing did not mark the editor dirty")
+	}
+	h.wait("preview", func() bool { return has(texts(e.preview), "Neue Zeile: Periode im Kalender prüfen.") })
+	test.Tap(e.cancel)
+	if !strings.Contains(h.dialogText(), "Discard your changes") {
+		t.Fatalf("no unsaved-changes warning, dialog: %q", h.dialogText())
+	}
+	test.Tap(h.overlayButton("No"))
+	if s.root.Objects[0] == s.browse {
+		t.Fatal("the editor closed although the user chose to keep the changes")
+	}
+	test.Type(e.note, "Kalender-Hinweis")
+	test.Tap(e.save)
+	h.wait("editor closed", func() bool { return s.root.Objects[0] == s.browse })
+	h.wait("saved article shown", func() bool { return s.article != nil && s.article.a.Rev == 2 })
+	if s.article.a.Status != kb.StatusDraft {
+		t.Errorf("the specialist's edit was saved as %s, want draft", s.article.a.Status)
+	}
+	stored, err := h.u.kb.Get(context.Background(), "kb-fibu-001")
+	if err != nil || !strings.Contains(stored.Body, "Periode im Kalender") {
+		t.Fatalf("stored body: %v %q", err, stored.Body)
+	}
+
+	// History: two revisions; revision 1 against the current one shows
+	// the added line.
+	test.Tap(s.article.history)
+	hv := findHistory(t, h)
+	h.wait("revisions", func() bool { return len(hv.revs) == 2 && len(hv.against.Options) == 3 })
+	if got := hv.revs[1].Note; got != "Kalender-Hinweis" {
+		t.Errorf("revision note %q", got)
+	}
+	hv.list.Select(1) // newest first: index 1 is revision 1
+	h.wait("diff", func() bool { return strings.Contains(hv.summary.Text, "Revision 1 → 2") })
+	var added, statusRemoved bool
+	for _, seg := range hv.diff.Segments {
+		ts := seg.(*widget.TextSegment)
+		if strings.HasPrefix(ts.Text, "+ ") && strings.Contains(ts.Text, "Periode im Kalender") && ts.Style.ColorName == theme.ColorNameSuccess {
+			added = true
+		}
+		if strings.HasPrefix(ts.Text, "− ") && strings.Contains(ts.Text, "Published") && ts.Style.ColorName == theme.ColorNameError {
+			statusRemoved = true
+		}
+	}
+	if !added || !statusRemoved {
+		t.Errorf("diff lacks the added line (%v) or the status change (%v): %q", added, statusRemoved, texts(hv.diff))
+	}
+
+	// Restore revision 1: its content becomes revision 3; the article
+	// keeps its current status (draft).
+	test.Tap(hv.restore)
+	test.Tap(h.overlayButton("Yes"))
+	h.wait("restored", func() bool { return s.article != nil && s.article.a.Rev == 3 })
+	if strings.Contains(s.article.a.Body, "Periode im Kalender") || s.article.a.Status != kb.StatusDraft {
+		t.Errorf("restore: status %s, body still has the new line: %v", s.article.a.Status, strings.Contains(s.article.a.Body, "Periode im Kalender"))
+	}
+	if h.u.kbs.history != nil {
+		t.Error("after restore the history is still shown instead of the article")
+	}
+}
+
+// findEditor returns the open editor.
+func findEditor(t *testing.T, h *harness) *editor {
+	t.Helper()
+	if h.u.editor == nil {
+		t.Fatal("no editor open")
+	}
+	return h.u.editor
+}
+
+// findHistory returns the history view on the right.
+func findHistory(t *testing.T, h *harness) *historyView {
+	t.Helper()
+	if h.u.kbs.history == nil {
+		t.Fatal("no history shown")
+	}
+	return h.u.kbs.history
+}
+
+func TestNewArticleNeedsTitle(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	test.Tap(s.newBtn)
+	e := findEditor(t, h)
+	test.Type(e.body, "## Problem\n\nnur Text")
+	test.Tap(e.save)
+	if !strings.Contains(h.dialogText(), "give the article a title") {
+		t.Fatalf("no title error, dialog %q", h.dialogText())
+	}
+	test.Tap(h.overlayButton("OK"))
+	test.Type(e.title, "Testartikel Druck")
+	test.Tap(e.save)
+	h.wait("new article", func() bool { return s.article != nil && s.article.a.Title == "Testartikel Druck" })
+	a := s.article.a
+	if a.Status != kb.StatusDraft || a.Author != "tester" || a.Rev != 1 {
+		t.Errorf("new article: status %s, author %q, rev %d", a.Status, a.Author, a.Rev)
+	}
+	// A draft can be submitted for review by its author.
+	test.Tap(s.article.submit)
+	h.wait("in review", func() bool { return s.article.a.Status == kb.StatusReview })
+}
+
+func TestReviewQueue(t *testing.T) {
+	h := newHarness(t, kb.RoleTeamLead)
+	h.u.selectScreen("review")
+	r := h.u.review
+	h.wait("queue", func() bool { return len(r.arts) == 4 })
+	if !strings.Contains(r.info.Text, "Waiting for your review: 4") {
+		t.Errorf("info %q", r.info.Text)
+	}
+	var idx = -1
+	for i, a := range r.arts {
+		if a.ID == "kb-mrp-002" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		t.Fatal("kb-mrp-002 is not in the queue")
+	}
+	r.list.Select(idx)
+	h.wait("open", func() bool { return r.article != nil && r.article.a.ID == "kb-mrp-002" })
+	if !r.article.publish.Visible() || !r.sendBack.Visible() {
+		t.Fatal("a team lead cannot publish or send back")
+	}
+	test.Tap(r.article.publish)
+	h.wait("published", func() bool { return len(r.arts) == 3 })
+	a, err := h.u.kb.Get(context.Background(), "kb-mrp-002")
+	if err != nil || a.Status != kb.StatusPublished || a.Reviewer != "tester" {
+		t.Fatalf("after approve: %v, status %s, reviewer %q", err, a.Status, a.Reviewer)
+	}
+
+	// Send back with a note.
+	r.list.Select(0)
+	first := r.arts[0].ID
+	h.wait("open", func() bool { return r.article != nil && r.article.a.ID == first })
+	test.Tap(r.sendBack)
+	var note *widget.Entry
+	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok && e.MultiLine {
+			note = e
+		}
+	}
+	if note == nil {
+		t.Fatal("no note field")
+	}
+	test.Type(note, "Bitte Logauszug ergänzen")
+	test.Tap(h.overlayButton("Send back"))
+	h.wait("sent back", func() bool { return len(r.arts) == 2 })
+	hist, err := h.u.kb.History(context.Background(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := hist[len(hist)-1]
+	if last.Status != kb.StatusDraft || !strings.Contains(last.Note, "Bitte Logauszug ergänzen") {
+		t.Errorf("last revision %+v", last)
+	}
+}
+
+func TestSpecialistCannotPublish(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	h.u.selectScreen("review")
+	r := h.u.review
+	h.wait("queue", func() bool { return len(r.arts) == 4 })
+	if !strings.Contains(r.info.Text, "Only team leads") {
+		t.Errorf("info %q", r.info.Text)
+	}
+	r.list.Select(0)
+	h.wait("open", func() bool { return r.article != nil })
+	if r.article.publish.Visible() || r.sendBack.Visible() || r.article.archive.Visible() {
+		t.Error("a specialist sees publish, archive or send back")
+	}
+	// The store refuses too, and the user is told in plain words.
+	id := r.article.a.ID
+	r.article.setStatus(kb.StatusPublished, "try")
+	h.wait("error dialog", func() bool { return h.dialogText() != "" })
+	if !strings.Contains(h.dialogText(), "Only team leads") {
+		t.Errorf("dialog %q", h.dialogText())
+	}
+	_, err := h.u.kb.SetStatus(context.Background(), id, kb.StatusPublished, h.u.user, "")
+	if !errors.Is(err, kb.ErrForbidden) {
+		t.Errorf("store let a specialist publish: %v", err)
+	}
+	// After switching to team lead in settings the button appears.
+	h.u.setUser(kb.User{Name: "tester", Role: kb.RoleTeamLead})
+	h.wait("reload", func() bool { return r.article == nil || r.article.publish.Visible() })
+}
