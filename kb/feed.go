@@ -95,8 +95,8 @@ func (s *Store) catchUp(ctx context.Context, applied uint64) error {
 		err := s.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketChanges).Cursor()
 			for k, v := c.Seek(u64(applied + 1)); k != nil && len(batch) < batchSize; k, v = c.Next() {
-				var a Article
-				if err := json.Unmarshal(v, &a); err != nil {
+				a, err := decodeContent(v)
+				if err != nil {
 					return fmt.Errorf("decode change %x: %w", k, err)
 				}
 				batch = append(batch, a)

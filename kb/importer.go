@@ -89,60 +89,93 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, opt ImportOptions) (Impo
 			return rep, fmt.Errorf("import: %w", err)
 		}
 	}
+	// Parsing the next chunk overlaps with storing and indexing this one.
+	pctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	chunks := make(chan parsedChunk, 1)
+	wg.Go(func() {
+		defer close(chunks)
+		for start := 0; start < len(files); start += batchSize {
+			c := parsedChunk{files: files[start:min(start+batchSize, len(files))]}
+			c.parsed = parseFiles(pctx, fsys, c.files)
+			select {
+			case chunks <- c:
+			case <-pctx.Done():
+				return
+			}
+		}
+	})
 	seen := make(map[string]string)
-	for start := 0; start < len(files); start += batchSize {
-		chunk := files[start:min(start+batchSize, len(files))]
-		parsed := parseFiles(ctx, fsys, chunk)
+	for c := range chunks {
 		if err := ctx.Err(); err != nil {
 			return rep, fmt.Errorf("import: %w", err)
 		}
-		var ops []saveOp
-		var paths []string
-		for i, p := range parsed {
-			if p.err != nil {
-				rep.Errors = append(rep.Errors, asImportError(chunk[i], p.err))
-				continue
-			}
-			rep.Warnings = append(rep.Warnings, p.warns...)
-			a := p.a
-			a.Source = opt.Prefix + chunk[i]
-			if a.ID == "" {
-				a.ID = sourceID(a.Source)
-			}
-			if opt.Status != "" {
-				a.Status = opt.Status
-			}
-			if a.ID != "" {
-				if other, dup := seen[a.ID]; dup {
-					rep.Errors = append(rep.Errors, ImportError{Path: chunk[i], Err: fmt.Errorf("duplicate id %q: %s has it too and was imported", a.ID, other)})
-					continue
-				}
-				seen[a.ID] = chunk[i]
-			}
-			ops = append(ops, saveOp{a: a, note: "imported from " + a.Source, onlyIfChanged: true})
-			paths = append(paths, chunk[i])
-		}
-		if len(ops) == 0 {
-			continue
-		}
-		res, err := s.write(ctx, ops, opt.By, false)
-		for i, r := range res {
-			switch {
-			case r.err != nil:
-				rep.Errors = append(rep.Errors, ImportError{Path: paths[i], Err: r.err})
-			case r.saved && r.added:
-				rep.Added++
-			case r.saved:
-				rep.Updated++
-			default:
-				rep.Unchanged++
-			}
-		}
-		if err != nil {
+		if err := s.importChunk(ctx, c, opt, seen, &rep); err != nil {
 			return rep, fmt.Errorf("import: %w", err)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("import: %w", err)
+	}
 	return rep, nil
+}
+
+// parsedChunk is a chunk of files with their parsed articles.
+type parsedChunk struct {
+	files  []string
+	parsed []parsedFile
+}
+
+// importChunk stores the articles of one chunk in one bbolt transaction
+// and index batch, recording outcomes in rep. seen maps the ids imported so
+// far to their files.
+func (s *Store) importChunk(ctx context.Context, c parsedChunk, opt ImportOptions, seen map[string]string, rep *ImportReport) error {
+	var ops []saveOp
+	var paths []string
+	for i, p := range c.parsed {
+		name := c.files[i]
+		if p.err != nil {
+			rep.Errors = append(rep.Errors, asImportError(name, p.err))
+			continue
+		}
+		rep.Warnings = append(rep.Warnings, p.warns...)
+		a := p.a
+		a.Source = opt.Prefix + name
+		if a.ID == "" {
+			a.ID = sourceID(a.Source)
+		}
+		if opt.Status != "" {
+			a.Status = opt.Status
+		}
+		if a.ID != "" {
+			if other, dup := seen[a.ID]; dup {
+				rep.Errors = append(rep.Errors, ImportError{Path: name, Err: fmt.Errorf("duplicate id %q: %s has it too and was imported", a.ID, other)})
+				continue
+			}
+			seen[a.ID] = name
+		}
+		ops = append(ops, saveOp{a: a, note: "imported from " + a.Source, onlyIfChanged: true})
+		paths = append(paths, name)
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	res, err := s.write(ctx, ops, opt.By, false)
+	for i, r := range res {
+		switch {
+		case r.err != nil:
+			rep.Errors = append(rep.Errors, ImportError{Path: paths[i], Err: r.err})
+		case r.saved && r.added:
+			rep.Added++
+		case r.saved:
+			rep.Updated++
+		default:
+			rep.Unchanged++
+		}
+	}
+	return err
 }
 
 // asImportError makes err about file p an ImportError.

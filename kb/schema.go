@@ -2,9 +2,12 @@ package kb
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
+	"github.com/golang/snappy"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -13,8 +16,8 @@ import (
 //
 //   - kb.meta: "schema" → schema version (decimal), "seq" → last change
 //     sequence (8 bytes, big endian).
-//   - kb.changes: change sequence (8 bytes, big endian) → JSON of the full
-//     article as saved by that change. It is the only copy of every
+//   - kb.changes: change sequence (8 bytes, big endian) → the full article
+//     as saved by that change (encodeContent: snappy-compressed JSON). It is the only copy of every
 //     revision's content and the feed from which the index catches up. Keys
 //     only grow, so writes append at the end of the B+tree.
 //   - kb.articles: id → JSON of the head (articleHead): the current
@@ -106,4 +109,37 @@ func decodeU64(k []byte) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(k)
+}
+
+// contentSnappy marks a value in bucketChanges as snappy-compressed JSON.
+// Compression lets several revisions share a 4 KiB page, which keeps the
+// file small and the writes short.
+const contentSnappy = 's'
+
+// encodeContent encodes an article for bucketChanges.
+func encodeContent(a Article) ([]byte, error) {
+	js, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encode article %s: %w", a.ID, err)
+	}
+	buf := make([]byte, 1+snappy.MaxEncodedLen(len(js)))
+	buf[0] = contentSnappy
+	n := len(snappy.Encode(buf[1:], js))
+	return buf[:1+n], nil
+}
+
+// decodeContent decodes a value of bucketChanges.
+func decodeContent(v []byte) (Article, error) {
+	var a Article
+	if len(v) == 0 || v[0] != contentSnappy {
+		return a, errors.New("unknown content encoding")
+	}
+	js, err := snappy.Decode(nil, v[1:])
+	if err != nil {
+		return a, fmt.Errorf("decompress: %w", err)
+	}
+	if err := json.Unmarshal(js, &a); err != nil {
+		return a, err
+	}
+	return a, nil
 }

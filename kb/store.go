@@ -323,11 +323,15 @@ func dedupeLast(arts []Article) []Article {
 // putRevision writes article a, saved as change seq, as its new head and
 // revision.
 func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string) error {
-	content, err := json.Marshal(a)
+	content, err := encodeContent(a)
 	if err != nil {
-		return fmt.Errorf("encode article %s: %w", a.ID, err)
+		return err
 	}
-	if err := tx.Bucket(bucketChanges).Put(u64(seq), content); err != nil {
+	changes := tx.Bucket(bucketChanges)
+	// Keys only grow: fill pages completely instead of splitting them
+	// half-full.
+	changes.FillPercent = 1.0
+	if err := changes.Put(u64(seq), content); err != nil {
 		return fmt.Errorf("store article %s: %w", a.ID, err)
 	}
 	rec, err := json.Marshal(revisionRecord{Seq: seq, At: a.Updated, By: by.Name, Role: by.Role, Note: note, Status: a.Status, Title: a.Title})
@@ -376,8 +380,8 @@ func getContent(tx *bolt.Tx, seq uint64) (Article, error) {
 	if v == nil {
 		return Article{}, fmt.Errorf("content of change %d is missing", seq)
 	}
-	var a Article
-	if err := json.Unmarshal(v, &a); err != nil {
+	a, err := decodeContent(v)
+	if err != nil {
 		return Article{}, fmt.Errorf("decode change %d: %w", seq, err)
 	}
 	return a, nil
