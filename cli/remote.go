@@ -3,14 +3,247 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/term"
+
+	"werkbank/cases"
+	"werkbank/remote"
+	"werkbank/workspace"
 )
 
 // runRemote runs "werkbank remote …".
 func runRemote(ctx context.Context, e *Env, args []string) error {
-	return errors.New("remote: not built yet")
+	return sub(ctx, e, "remote", args, map[string]func(context.Context, *Env, []string) error{
+		"exec":    remoteExec,
+		"collect": remoteCollect,
+		"shell":   remoteShell,
+	})
 }
 
-// runAudit runs "werkbank audit …".
-func runAudit(ctx context.Context, e *Env, args []string) error {
-	return errors.New("audit: not built yet")
+// remoteFlags are the flags every remote command shares.
+type remoteFlags struct {
+	caseID     string
+	reason     string
+	identities multi
+	knownHosts multi
+	acceptNew  bool
+	jump       string
+	sshConfig  string
+	timeout    time.Duration
+}
+
+const remoteHelp = `Every session belongs to a case (--case) and names a reason (--reason: the
+customer's consent or ticket reference). The audit log <data>/audit/<case>/<session>.jsonl
+records the start before anything happens, then every action, and the signed end.
+
+Host keys are checked against ~/.ssh/known_hosts (read only) and <data>/known_hosts;
+an unknown host is refused unless --accept-new is given (its SHA-256 fingerprint is
+printed and remembered in <data>/known_hosts). A changed host key always fails.
+Login uses the ssh-agent ($SSH_AUTH_SOCK), --identity files, the keys named in
+~/.ssh/config or ~/.ssh/id_*, and asks for passphrases and passwords on the terminal.
+USER@HOST may be a Host alias from ~/.ssh/config (HostName, User, Port, IdentityFile,
+ProxyJump are honoured).`
+
+func (rf *remoteFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&rf.caseID, "case", "", "the case the session belongs to (required)")
+	fs.StringVar(&rf.reason, "reason", "", "the customer's consent or ticket reference (required)")
+	fs.Var(&rf.identities, "identity", "private key file (repeatable)")
+	fs.Var(&rf.knownHosts, "known-hosts", "read-only known_hosts file instead of ~/.ssh/known_hosts (repeatable)")
+	fs.BoolVar(&rf.acceptNew, "accept-new", false, "accept and remember the key of a host that is not known yet")
+	fs.StringVar(&rf.jump, "jump", "", "jump hosts USER@HOST[:PORT],… (overrides ProxyJump; \"none\" disables it)")
+	fs.StringVar(&rf.sshConfig, "ssh-config", "", "OpenSSH client configuration (default ~/.ssh/config; \"none\" for none)")
+	fs.DurationVar(&rf.timeout, "timeout", 20*time.Second, "time allowed to connect and log in, per host")
+}
+
+// check reports missing required flags as a usage error.
+func (rf *remoteFlags) check() error {
+	switch {
+	case rf.caseID == "":
+		return usagef("--case is required: every remote session belongs to a case")
+	case strings.TrimSpace(rf.reason) == "":
+		return usagef("--reason is required: name the customer's consent or the ticket reference")
+	}
+	return nil
+}
+
+// remoteSetup is an opened Remote with its case store.
+type remoteSetup struct {
+	ws     *workspace.Workspace
+	store  *cases.Store
+	remote *remote.Remote
+	who    string
+}
+
+func (s *remoteSetup) close() error {
+	if s.ws == nil {
+		return nil
+	}
+	err := s.ws.Close()
+	s.ws = nil
+	return err
+}
+
+// openRemote opens the workspace, checks that the case exists and builds
+// the Remote. keepOpen=false closes the workspace again (for long sessions
+// that must not hold the data folder).
+func openRemote(ctx context.Context, e *Env, rf *remoteFlags, keepOpen bool) (*remoteSetup, error) {
+	ws, store, err := caseStore(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	set := &remoteSetup{ws: ws, store: store, who: caseUser()}
+	if _, err := store.Get(ctx, rf.caseID); err != nil {
+		set.close()
+		if errors.Is(err, cases.ErrNotFound) {
+			return nil, fmt.Errorf("unknown case %q (werkbank case list shows the cases)", rf.caseID)
+		}
+		return nil, err
+	}
+	cfg, err := remoteConfig(e, rf, ws.Dir, set.who)
+	if err != nil {
+		set.close()
+		return nil, err
+	}
+	if keepOpen {
+		cfg.Sink = caseSink{store: store, who: set.who}
+	}
+	set.remote, err = remote.New(cfg)
+	if err != nil {
+		set.close()
+		return nil, err
+	}
+	if !keepOpen {
+		if err := set.close(); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// remoteConfig builds the remote configuration from the flags.
+func remoteConfig(e *Env, rf *remoteFlags, dataDir, who string) (remote.Config, error) {
+	home, _ := os.UserHomeDir() // without a home folder, only explicit files are used
+	cfg := remote.Config{DataDir: dataDir, Who: who, Home: home, ConnectTimeout: rf.timeout}
+	cfg.UserKnownHosts = rf.knownHosts
+	if len(cfg.UserKnownHosts) == 0 && home != "" {
+		cfg.UserKnownHosts = []string{filepath.Join(home, ".ssh", "known_hosts")}
+	}
+	cfgFile := rf.sshConfig
+	if cfgFile == "" && home != "" {
+		cfgFile = filepath.Join(home, ".ssh", "config")
+	}
+	if cfgFile != "" && cfgFile != "none" {
+		sc, err := remote.ReadSSHConfig(cfgFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.SSHConfig = sc
+	}
+	if rf.acceptNew {
+		cfg.ConfirmHost = func(host string, key ssh.PublicKey) (bool, error) {
+			fmt.Fprintf(e.Stderr, "werkbank: new host %s, %s key fingerprint %s: accepted (--accept-new) and remembered\n",
+				host, key.Type(), ssh.FingerprintSHA256(key))
+			return true, nil
+		}
+	}
+	cfg.Auth = remote.Auth{Agent: true, IdentityFiles: rf.identities, DefaultIdentities: true}
+	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		p := &ttyPrompt{tty: tty}
+		cfg.Auth.Passphrase = p.passphrase
+		cfg.Auth.Password = p.password
+		cfg.Auth.KeyboardInteractive = p.challenge
+	}
+	return cfg, nil
+}
+
+// ttyPrompt asks for secrets on the controlling terminal without echo.
+// The process keeps the terminal open until it exits.
+type ttyPrompt struct{ tty *os.File }
+
+func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
+	fmt.Fprint(p.tty, prompt)
+	if echo {
+		var b []byte
+		buf := make([]byte, 1)
+		for {
+			n, err := p.tty.Read(buf)
+			if err != nil {
+				return "", fmt.Errorf("read answer: %w", err)
+			}
+			if n == 1 && (buf[0] == '\n' || buf[0] == '\r') {
+				return string(b), nil
+			}
+			b = append(b, buf[:n]...)
+		}
+	}
+	secret, err := term.ReadPassword(int(p.tty.Fd()))
+	fmt.Fprintln(p.tty)
+	if err != nil {
+		return "", fmt.Errorf("read secret: %w", err)
+	}
+	return string(secret), nil
+}
+
+func (p *ttyPrompt) passphrase(file string) ([]byte, error) {
+	s, err := p.read(fmt.Sprintf("Passphrase for key %s: ", file), false)
+	return []byte(s), err
+}
+
+func (p *ttyPrompt) password(user, host string) (string, error) {
+	return p.read(fmt.Sprintf("Password for %s@%s: ", user, host), false)
+}
+
+func (p *ttyPrompt) challenge(user, host, instruction string, questions []string, echos []bool) ([]string, error) {
+	if instruction != "" {
+		fmt.Fprintf(p.tty, "%s@%s: %s\n", user, host, instruction)
+	}
+	answers := make([]string, len(questions))
+	for i, q := range questions {
+		a, err := p.read(q, echos[i])
+		if err != nil {
+			return nil, err
+		}
+		answers[i] = a
+	}
+	return answers, nil
+}
+
+// caseSink attaches collected files to the case.
+type caseSink struct {
+	store *cases.Store
+	who   string
+}
+
+func (c caseSink) AttachFile(ctx context.Context, caseID string, f remote.CollectedFile) error {
+	return c.store.Attach(ctx, caseID, cases.Attachment{
+		Name: f.Name, SHA256: f.SHA256, Size: f.Size, By: c.who,
+		Source: "sftp://" + f.Host + "/" + strings.TrimPrefix(f.RemotePath, "/"),
+	})
+}
+
+// logSession adds the session to the case's activities. The workspace may
+// be reopened for it; if the data folder is in use (the app is open) the
+// audit log alone records the session and a note says so.
+func logSession(ctx context.Context, e *Env, set *remoteSetup, caseID string, s *remote.Session, text string) error {
+	if set.ws == nil {
+		ws, store, err := caseStore(ctx, e)
+		if errors.Is(err, workspace.ErrInUse) {
+			fmt.Fprintf(e.Stderr, "werkbank: the data folder is in use; the session is in the audit log %s but not yet in the case's activities\n", s.AuditPath)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		set.ws, set.store = ws, store
+	}
+	_, err := set.store.AddActivity(ctx, caseID, cases.Activity{Kind: cases.KindRemote, By: set.who,
+		Text: fmt.Sprintf("%s %s (session %s; reason: %s)", s.Route.Target, text, s.ID, s.Reason), Ref: s.ID})
+	return err
 }

@@ -58,8 +58,10 @@ type VerifyResult struct {
 	// Signer is the SHA-256 fingerprint of the key named in the start event.
 	Signer string
 	// Ended is true when the log closes with a valid signed end event.
-	Ended    bool
-	Problems []Problem
+	Ended bool
+	// Recordings are the recording files the log names (in RecordingsDir).
+	Recordings []string
+	Problems   []Problem
 }
 
 // OK reports whether the chain, every signature and every recording check.
@@ -131,8 +133,34 @@ func Verify(r io.Reader, name string, opt VerifyOptions) (*VerifyResult, error) 
 	checkChain(lines, add)
 	key := checkStart(lines, res, opt, add)
 	checkSignatures(lines, key, res, add)
-	checkRecordings(lines, opt.RecordingsDir, add)
+	res.Recordings = checkRecordings(lines, opt.RecordingsDir, add)
 	return res, nil
+}
+
+// VerifyCase verifies every audit log of a case in the data folder
+// (<data>/audit/<case>/*.jsonl, recordings in <data>/recordings), oldest
+// first. No logs is not an error: the result is empty.
+func VerifyCase(dataDir, caseID string, opt VerifyOptions) ([]*VerifyResult, error) {
+	if err := checkSafeName("case id", caseID); err != nil {
+		return nil, fmt.Errorf("verify case: %w", err)
+	}
+	files, err := filepath.Glob(filepath.Join(dataDir, "audit", caseID, "*.jsonl"))
+	if err != nil {
+		return nil, fmt.Errorf("verify case %s: %w", caseID, err)
+	}
+	slices.Sort(files)
+	if opt.RecordingsDir == "" {
+		opt.RecordingsDir = filepath.Join(dataDir, "recordings")
+	}
+	var out []*VerifyResult
+	for _, f := range files {
+		res, err := VerifyFile(f, opt)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
 }
 
 func decodeEvent(raw []byte) (*Event, error) {
@@ -310,8 +338,10 @@ func checkSignatures(lines []parsedLine, key ed25519.PublicKey, res *VerifyResul
 	}
 }
 
-// checkRecordings re-hashes every recording named in a shell_end event.
-func checkRecordings(lines []parsedLine, dir string, add addFunc) {
+// checkRecordings re-hashes every recording named in a shell_end event and
+// returns their names.
+func checkRecordings(lines []parsedLine, dir string, add addFunc) []string {
+	var names []string
 	for _, pl := range lines {
 		ev := pl.ev
 		if ev == nil || ev.Type != EventShellEnd || ev.Recording == "" {
@@ -321,6 +351,7 @@ func checkRecordings(lines []parsedLine, dir string, add addFunc) {
 			add(ProblemRecording, pl.line, ev.Seq, "%v", err)
 			continue
 		}
+		names = append(names, ev.Recording)
 		p := filepath.Join(dir, ev.Recording)
 		sum, err := hashFile(p)
 		switch {
@@ -330,6 +361,7 @@ func checkRecordings(lines []parsedLine, dir string, add addFunc) {
 			add(ProblemRecording, pl.line, ev.Seq, "recording %s has SHA-256 %s, the audit recorded %s", ev.Recording, sum, ev.SHA256)
 		}
 	}
+	return names
 }
 
 // hashFile returns the SHA-256 (hex) of a file's content.

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -273,6 +272,7 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 	if err := w.resume(); err != nil {
 		return "", "", err
 	}
+	defer w.finish() // error paths: stop the disk goroutine
 	if w.done < st.Size() {
 		rf, err := sc.Open(p)
 		if err != nil {
@@ -289,12 +289,18 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		_, err = rf.WriteTo(w)
 		stop()
 		rf.Close()
+		if ferr := w.finish(); ferr != nil {
+			return "", "", ferr
+		}
 		if ctx.Err() != nil {
 			return "", "", ctx.Err()
 		}
 		if err != nil && !errors.Is(err, errGrew) {
 			return "", "", err
 		}
+	}
+	if err := w.finish(); err != nil {
+		return "", "", err
 	}
 	w.report()
 	if err := f.Sync(); err != nil {
@@ -321,73 +327,4 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		return "", "", localError{err}
 	}
 	return sum, final, nil
-}
-
-// hashWriter appends to the partial file and hashes on the way; it stops at
-// the size the file had when it was listed.
-type hashWriter struct {
-	ctx      context.Context
-	f        *os.File
-	h        hash.Hash
-	done     int64
-	limit    int64
-	progress func(Progress)
-	p        Progress
-	reported int64
-}
-
-// resume re-hashes what an earlier attempt left in the partial file and
-// positions the writer at its end.
-func (w *hashWriter) resume() error {
-	st, err := w.f.Stat()
-	if err != nil {
-		return localError{fmt.Errorf("partial file: %w", err)}
-	}
-	size := st.Size()
-	if size > w.limit {
-		if err := w.f.Truncate(0); err != nil {
-			return localError{fmt.Errorf("partial file: %w", err)}
-		}
-		size = 0
-	}
-	if _, err := io.Copy(w.h, io.NewSectionReader(w.f, 0, size)); err != nil {
-		return localError{fmt.Errorf("re-hash partial file: %w", err)}
-	}
-	if _, err := w.f.Seek(size, io.SeekStart); err != nil {
-		return localError{fmt.Errorf("partial file: %w", err)}
-	}
-	w.done = size
-	return nil
-}
-
-func (w *hashWriter) Write(b []byte) (int, error) {
-	if err := w.ctx.Err(); err != nil {
-		return 0, err
-	}
-	var grew bool
-	if rest := w.limit - w.done; int64(len(b)) > rest {
-		b, grew = b[:rest], true
-	}
-	n, err := w.f.Write(b)
-	w.h.Write(b[:n])
-	w.done += int64(n)
-	if err != nil {
-		return n, localError{fmt.Errorf("write partial file: %w", err)}
-	}
-	if w.progress != nil && w.done-w.reported >= 1<<20 {
-		w.report()
-	}
-	if grew {
-		return n, errGrew
-	}
-	return n, nil
-}
-
-func (w *hashWriter) report() {
-	if w.progress == nil {
-		return
-	}
-	w.reported = w.done
-	w.p.Done = w.done
-	w.progress(w.p)
 }

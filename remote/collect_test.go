@@ -62,7 +62,7 @@ func TestCollectFilesAndGlob(t *testing.T) {
 	}
 	sums["empty.txt"] = hex.EncodeToString(sha256.New().Sum(nil))
 	ctx := context.Background()
-	s, err := r.Open(ctx, SessionRequest{Case: "C-10", Reason: "logs for ticket 1", Target: srv.target(t)})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-10", Reason: "logs for ticket 1", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,14 +139,14 @@ func TestCollectFilesAndGlob(t *testing.T) {
 func TestCollectResumesAfterCut(t *testing.T) {
 	env := newTestEnv(t)
 	srv := startSSHD(t, env.pub)
-	proxy := startProxy(t, srv.addr())
-	env.trustAs(t, proxy.addr(), srv.hostKey)
+	proxy := startProxy(t, srv.Addr())
+	env.trustAs(t, proxy.Addr(), srv.HostKey)
 	r := env.remote(t, nil)
 	file := filepath.Join(t.TempDir(), "server.log")
 	const size = 24 << 20
 	want := writeRandom(t, file, size, 7)
 	ctx := context.Background()
-	s, err := r.Open(ctx, SessionRequest{Case: "C-11", Reason: "r", Target: currentUser(t) + "@" + proxy.addr()})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-11", Reason: "r", Target: currentUser(t) + "@" + proxy.Addr()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestCollectResumesAfterCut(t *testing.T) {
 	var cutAt int64
 	res, err := s.Collect(ctx, CollectOptions{Paths: []string{file}, Progress: func(p Progress) {
 		if p.Done >= 6<<20 {
-			once.Do(func() { cutAt = p.Done; proxy.cut() })
+			once.Do(func() { cutAt = p.Done; proxy.Cut() })
 		}
 	}})
 	if err != nil {
@@ -182,7 +182,7 @@ func TestCollectCancelThenResumeInNewSession(t *testing.T) {
 	const size = 16 << 20
 	want := writeRandom(t, file, size, 9)
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := r.Open(ctx, SessionRequest{Case: "C-12", Reason: "r", Target: srv.target(t)})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-12", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestCollectCancelThenResumeInNewSession(t *testing.T) {
 		t.Fatalf("something was attached: %v", attached)
 	}
 	var first int64 = -1
-	s2, err := r.Open(context.Background(), SessionRequest{Case: "C-12", Reason: "r", Target: srv.target(t)})
+	s2, err := r.Open(context.Background(), SessionRequest{Case: "C-12", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

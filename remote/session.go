@@ -32,8 +32,9 @@ type Session struct {
 	r *Remote
 	// ID names the session (audit file and recordings).
 	ID string
-	// Case is the session's case.
-	Case string
+	// Case is the session's case and Reason why it was opened.
+	Case   string
+	Reason string
 	// Route is how the target is reached.
 	Route Route
 	// HostKey is the target's host key as verified.
@@ -66,7 +67,7 @@ func (r *Remote) Open(ctx context.Context, req SessionRequest) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{r: r, ID: id, Case: req.Case, Route: route,
+	s := &Session{r: r, ID: id, Case: req.Case, Reason: req.Reason, Route: route,
 		AuditPath: filepath.Join(r.AuditDir(req.Case), id+".jsonl")}
 	s.audit, err = createAuditLog(s.AuditPath, id, r.key, r.cfg.CheckpointEvery, r.cfg.openAudit)
 	if err != nil {

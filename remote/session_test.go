@@ -21,7 +21,7 @@ func TestExecAudited(t *testing.T) {
 	env.trust(t, srv)
 	r := env.remote(t, nil)
 	ctx := context.Background()
-	s, err := r.Open(ctx, SessionRequest{Case: "C-1", Reason: "ticket 4711, consent by phone", Target: srv.target(t)})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-1", Reason: "ticket 4711, consent by phone", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +41,11 @@ func TestExecAudited(t *testing.T) {
 		t.Fatalf("events %v", got)
 	}
 	st := evs[0]
-	if st.Who != "tester" || st.Case != "C-1" || st.Reason != "ticket 4711, consent by phone" || st.Target != srv.target(t) || st.PublicKey != r.PublicKey() {
+	if st.Who != "tester" || st.Case != "C-1" || st.Reason != "ticket 4711, consent by phone" || st.Target != srv.Target(t) || st.PublicKey != r.PublicKey() {
 		t.Fatalf("start event %+v", st)
 	}
-	if evs[1].HostKey != ssh.FingerprintSHA256(srv.hostKey) {
-		t.Fatalf("connect records %s, server key is %s", evs[1].HostKey, ssh.FingerprintSHA256(srv.hostKey))
+	if evs[1].HostKey != ssh.FingerprintSHA256(srv.HostKey) {
+		t.Fatalf("connect records %s, server key is %s", evs[1].HostKey, ssh.FingerprintSHA256(srv.HostKey))
 	}
 	if evs[3].ExitStatus == nil || *evs[3].ExitStatus != 3 || evs[3].DurationMS == nil || evs[3].Command == "" {
 		t.Fatalf("exec_end %+v", evs[3])
@@ -64,12 +64,12 @@ func TestUnknownHostRefusedThenAccepted(t *testing.T) {
 	srv := startSSHD(t, env.pub)
 	ctx := context.Background()
 	r := env.remote(t, nil)
-	_, err := r.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.target(t)})
+	_, err := r.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.Target(t)})
 	var unknown *UnknownHostError
 	if !errors.As(err, &unknown) {
 		t.Fatalf("want UnknownHostError, got %v", err)
 	}
-	if unknown.Fingerprint != ssh.FingerprintSHA256(srv.hostKey) || !strings.Contains(err.Error(), unknown.Fingerprint) {
+	if unknown.Fingerprint != ssh.FingerprintSHA256(srv.HostKey) || !strings.Contains(err.Error(), unknown.Fingerprint) {
 		t.Fatalf("error does not name the fingerprint: %v", err)
 	}
 	// The refusal is on record.
@@ -90,20 +90,20 @@ func TestUnknownHostRefusedThenAccepted(t *testing.T) {
 			return true, nil
 		}
 	})
-	s, err := r2.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.target(t)})
+	s, err := r2.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if asked != srv.addr()+" "+ssh.FingerprintSHA256(srv.hostKey) {
+	if asked != srv.Addr()+" "+ssh.FingerprintSHA256(srv.HostKey) {
 		t.Fatalf("asked %q", asked)
 	}
 	kh, err := os.ReadFile(filepath.Join(env.data, "known_hosts"))
-	if err != nil || string(kh) != srv.knownHostsLine() {
+	if err != nil || string(kh) != srv.KnownHostsLine() {
 		t.Fatalf("known_hosts %q, %v", kh, err)
 	}
 	// Now known: the first Remote (no confirmation) connects too.
-	s, err = r.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.target(t)})
+	s, err = r.Open(ctx, SessionRequest{Case: "C-1", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestChangedHostKeyIsHardFailure(t *testing.T) {
 	srv := startSSHD(t, env.pub)
 	other := startSSHD(t) // only for its host key
 	// known_hosts says the server has the other server's key.
-	line := knownhosts.Line([]string{knownhosts.Normalize(srv.addr())}, other.hostKey) + "\n"
+	line := knownhosts.Line([]string{knownhosts.Normalize(srv.Addr())}, other.HostKey) + "\n"
 	userKH := filepath.Join(t.TempDir(), "known_hosts")
 	if err := os.WriteFile(userKH, []byte(line), 0o600); err != nil {
 		t.Fatal(err)
@@ -125,13 +125,13 @@ func TestChangedHostKeyIsHardFailure(t *testing.T) {
 		c.UserKnownHosts = []string{userKH}
 		c.ConfirmHost = func(string, ssh.PublicKey) (bool, error) { confirmed = true; return true, nil }
 	})
-	_, err := r.Open(context.Background(), SessionRequest{Case: "C-2", Reason: "r", Target: srv.target(t)})
+	_, err := r.Open(context.Background(), SessionRequest{Case: "C-2", Reason: "r", Target: srv.Target(t)})
 	var changed *HostKeyChangedError
 	if !errors.As(err, &changed) {
 		t.Fatalf("want HostKeyChangedError, got %v", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"CHANGED", ssh.FingerprintSHA256(srv.hostKey), ssh.FingerprintSHA256(other.hostKey), userKH + ":1"} {
+	for _, want := range []string{"CHANGED", ssh.FingerprintSHA256(srv.HostKey), ssh.FingerprintSHA256(other.HostKey), userKH + ":1"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
 		}
@@ -150,7 +150,7 @@ func TestWrongKeyRefused(t *testing.T) {
 	srv := startSSHD(t, otherPub) // our key is not authorized
 	env.trust(t, srv)
 	r := env.remote(t, nil)
-	_, err := r.Open(context.Background(), SessionRequest{Case: "C-3", Reason: "r", Target: srv.target(t)})
+	_, err := r.Open(context.Background(), SessionRequest{Case: "C-3", Reason: "r", Target: srv.Target(t)})
 	if !errors.Is(err, ErrAuthRefused) {
 		t.Fatalf("want ErrAuthRefused, got %v", err)
 	}
@@ -166,7 +166,7 @@ func TestEncryptedKeyAsksPassphrase(t *testing.T) {
 		c.Auth.IdentityFiles = []string{keyFile}
 		c.Auth.Passphrase = func(string) ([]byte, error) { asked++; return []byte("s3cret"), nil }
 	})
-	s, err := r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.target(t)})
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestAuditFailClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	marker := filepath.Join(t.TempDir(), "touched")
-	_, err := r.Open(context.Background(), SessionRequest{Case: "C-5", Reason: "r", Target: srv.target(t)})
+	_, err := r.Open(context.Background(), SessionRequest{Case: "C-5", Reason: "r", Target: srv.Target(t)})
 	if !errors.Is(err, ErrAudit) {
 		t.Fatalf("want ErrAudit, got %v", err)
 	}
@@ -219,7 +219,7 @@ func TestAuditFailClosed(t *testing.T) {
 			return fail, err
 		}
 	})
-	s, err := r2.Open(context.Background(), SessionRequest{Case: "C-6", Reason: "r", Target: srv.target(t)})
+	s, err := r2.Open(context.Background(), SessionRequest{Case: "C-6", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,15 +253,15 @@ func (f *failingFile) Write(p []byte) (int, error) {
 func TestDroppedConnectionDuringExec(t *testing.T) {
 	env := newTestEnv(t)
 	srv := startSSHD(t, env.pub)
-	proxy := startProxy(t, srv.addr())
-	env.trustAs(t, proxy.addr(), srv.hostKey)
+	proxy := startProxy(t, srv.Addr())
+	env.trustAs(t, proxy.Addr(), srv.HostKey)
 	r := env.remote(t, nil)
 	ctx := context.Background()
-	s, err := r.Open(ctx, SessionRequest{Case: "C-7", Reason: "r", Target: currentUser(t) + "@" + proxy.addr()})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-7", Reason: "r", Target: currentUser(t) + "@" + proxy.Addr()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.AfterFunc(300*time.Millisecond, proxy.cut)
+	time.AfterFunc(300*time.Millisecond, proxy.Cut)
 	res, err := s.Exec(ctx, "sleep 20", nil, nil)
 	if err == nil || res.ExitStatus != -1 {
 		t.Fatalf("exit %d, err %v", res.ExitStatus, err)

@@ -31,7 +31,7 @@ func TestShellRecordedWithoutTypedSecrets(t *testing.T) {
 	env.trust(t, srv)
 	r := env.remote(t, nil)
 	ctx := context.Background()
-	s, err := r.Open(ctx, SessionRequest{Case: "C-20", Reason: "r", Target: srv.target(t)})
+	s, err := r.Open(ctx, SessionRequest{Case: "C-20", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestShellEndsOnCancel(t *testing.T) {
 	srv := startSSHD(t, env.pub)
 	env.trust(t, srv)
 	r := env.remote(t, nil)
-	s, err := r.Open(context.Background(), SessionRequest{Case: "C-21", Reason: "r", Target: srv.target(t)})
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-21", Reason: "r", Target: srv.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,8 +142,8 @@ func TestJumpHost(t *testing.T) {
 	target := startSSHD(t, env.pub)
 	env.trust(t, target)
 	user := currentUser(t)
-	cfgText := "Host erp\n  HostName 127.0.0.1\n  Port " + itoa(target.port) + "\n  User " + user +
-		"\n  ProxyJump jumpbox\n\nHost jumpbox\n  HostName 127.0.0.1\n  Port " + itoa(jump.port) + "\n  User " + user + "\n"
+	cfgText := "Host erp\n  HostName 127.0.0.1\n  Port " + itoa(target.Port) + "\n  User " + user +
+		"\n  ProxyJump jumpbox\n\nHost jumpbox\n  HostName 127.0.0.1\n  Port " + itoa(jump.Port) + "\n  User " + user + "\n"
 	sshCfg, err := ParseSSHConfig(strings.NewReader(cfgText))
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +153,7 @@ func TestJumpHost(t *testing.T) {
 	// The jump host is not trusted yet: refused, naming the jump host.
 	_, err = r.Open(ctx, SessionRequest{Case: "C-22", Reason: "r", Target: "erp"})
 	var unknown *UnknownHostError
-	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "jump host") || unknown.Host != jump.addr() {
+	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "jump host") || unknown.Host != jump.Addr() {
 		t.Fatalf("untrusted jump host: %v", err)
 	}
 	env.trust(t, jump)
@@ -169,7 +169,7 @@ func TestJumpHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	evs := readEvents(t, s.AuditPath)
-	want := user + "@" + jump.addr() + " -> " + user + "@" + target.addr()
+	want := user + "@" + jump.Addr() + " -> " + user + "@" + target.Addr()
 	if evs[1].Route != want {
 		t.Fatalf("route %q, want %q", evs[1].Route, want)
 	}
@@ -177,7 +177,7 @@ func TestJumpHost(t *testing.T) {
 
 	// The explicit ProxyJump of the request works without a config, too.
 	r2 := env.remote(t, nil)
-	s, err = r2.Open(ctx, SessionRequest{Case: "C-22", Reason: "r", Target: target.target(t), ProxyJump: jump.target(t)})
+	s, err = r2.Open(ctx, SessionRequest{Case: "C-22", Reason: "r", Target: target.Target(t), ProxyJump: jump.Target(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"werkbank/remote"
+	"werkbank/workspace"
+)
+
+func remoteExec(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("remote exec", "remote exec --case ID --reason TEXT [FLAGS] USER@HOST[:PORT] -- CMD", remoteHelp)
+	var rf remoteFlags
+	rf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	pos := fs.Args()
+	if len(pos) < 1 {
+		return usagef("remote exec needs USER@HOST and a command after --")
+	}
+	target, cmdArgs := pos[0], pos[1:]
+	if len(cmdArgs) > 0 && cmdArgs[0] == "--" {
+		cmdArgs = cmdArgs[1:]
+	}
+	if len(cmdArgs) == 0 {
+		return usagef("remote exec needs a command after --")
+	}
+	if err := rf.check(); err != nil {
+		return err
+	}
+	set, err := openRemote(ctx, e, &rf, true)
+	if err != nil {
+		return err
+	}
+	defer set.close()
+	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: target, ProxyJump: rf.jump})
+	if err != nil {
+		return err
+	}
+	cmd := strings.Join(cmdArgs, " ")
+	res, runErr := s.Exec(ctx, cmd, e.Stdout, e.Stderr)
+	closeErr := s.Close()
+	text := fmt.Sprintf("ran %q: exit status %d after %v", cmd, res.ExitStatus, res.Duration.Round(1e6))
+	if runErr != nil {
+		text = fmt.Sprintf("ran %q: %v", cmd, runErr)
+	}
+	logErr := logSession(ctx, e, set, rf.caseID, s, text)
+	if err := errors.Join(runErr, closeErr, logErr); err != nil {
+		return err
+	}
+	if res.ExitStatus != 0 {
+		return fmt.Errorf("the remote command exited with status %d", res.ExitStatus)
+	}
+	return nil
+}
+
+func remoteCollect(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("remote collect", "remote collect --case ID --reason TEXT [FLAGS] USER@HOST[:PORT] REMOTE_PATH...",
+		remoteHelp+`
+
+Fetches files (or glob patterns such as /var/log/erp/*.log) over SFTP into
+<data>/attachments/<sha256> and attaches them to the case. A transfer cut
+off is resumed (also by running the same command again). Prints one line per
+file: SHA-256, size, remote path.`)
+	var rf remoteFlags
+	rf.register(fs)
+	maxMB := fs.Int64("max-size-mb", remote.DefaultMaxFileSize>>20, "refuse files larger than this many MiB")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parseMixed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("remote collect needs USER@HOST and at least one REMOTE_PATH")
+	}
+	if err := rf.check(); err != nil {
+		return err
+	}
+	if *maxMB <= 0 {
+		return usagef("--max-size-mb must be positive")
+	}
+	set, err := openRemote(ctx, e, &rf, true)
+	if err != nil {
+		return err
+	}
+	defer set.close()
+	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: pos[0], ProxyJump: rf.jump})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opt := remote.CollectOptions{Paths: pos[1:], MaxSize: *maxMB << 20}
+	if !*quiet {
+		opt.Progress = func(p remote.Progress) {
+			pct := 100.0
+			if p.Total > 0 {
+				pct = float64(p.Done) * 100 / float64(p.Total)
+			}
+			fmt.Fprintf(e.Stderr, "\r[%d/%d] %s %5.1f%% of %d bytes", p.File+1, p.Files, p.RemotePath, pct, p.Total)
+			if p.Done == p.Total {
+				fmt.Fprintln(e.Stderr)
+			}
+		}
+	}
+	res, colErr := s.Collect(ctx, opt)
+	closeErr := s.Close()
+	for _, f := range res.Files {
+		fmt.Fprintf(e.Stdout, "%s  %d  %s\n", f.SHA256, f.Size, f.RemotePath)
+	}
+	text := fmt.Sprintf("collected %d file(s)", len(res.Files))
+	if len(res.Failed) > 0 {
+		text += fmt.Sprintf(", %d failed", len(res.Failed))
+	}
+	logErr := logSession(context.WithoutCancel(ctx), e, set, rf.caseID, s, text)
+	if colErr != nil {
+		return fmt.Errorf("collect: %w", errors.Join(colErr, closeErr, logErr))
+	}
+	return errors.Join(closeErr, logErr)
+}
+
+func remoteShell(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("remote shell", "remote shell --case ID --reason TEXT [FLAGS] USER@HOST[:PORT]",
+		remoteHelp+`
+
+Opens an interactive shell in this terminal. The output is recorded as
+asciicast v2 in <data>/recordings (typed input is never recorded) and the
+recording's SHA-256 goes into the audit log.`)
+	var rf remoteFlags
+	rf.register(fs)
+	pos, err := parseMixed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("remote shell needs exactly one USER@HOST")
+	}
+	if err := rf.check(); err != nil {
+		return err
+	}
+	// The shell may run for hours: do not hold the data folder meanwhile.
+	set, err := openRemote(ctx, e, &rf, false)
+	if err != nil {
+		return err
+	}
+	defer set.close()
+	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: pos[0], ProxyJump: rf.jump})
+	if err != nil {
+		return err
+	}
+	shErr := runShell(ctx, e, s)
+	closeErr := s.Close()
+	logErr := logSession(ctx, e, set, rf.caseID, s, "interactive shell")
+	return errors.Join(shErr, closeErr, logErr)
+}
+
+// runShell connects the local terminal (raw mode when it is one) to a
+// remote shell and follows window size changes.
+func runShell(ctx context.Context, e *Env, s *remote.Session) error {
+	opt := remote.ShellOptions{Term: os.Getenv("TERM"), Stdin: e.Stdin, Stdout: e.Stdout}
+	in, isFile := e.Stdin.(*os.File)
+	out, _ := e.Stdout.(*os.File)
+	if isFile && term.IsTerminal(int(in.Fd())) {
+		if out != nil {
+			if w, h, err := term.GetSize(int(out.Fd())); err == nil {
+				opt.Cols, opt.Rows = w, h
+			}
+		}
+		old, err := term.MakeRaw(int(in.Fd()))
+		if err != nil {
+			return fmt.Errorf("terminal raw mode: %w", err)
+		}
+		defer term.Restore(int(in.Fd()), old)
+	}
+	sh, err := s.Shell(ctx, opt)
+	if err != nil {
+		return err
+	}
+	if out != nil && term.IsTerminal(int(out.Fd())) {
+		winch := make(chan os.Signal, 1)
+		signal.Notify(winch, syscall.SIGWINCH)
+		defer signal.Stop(winch)
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-winch:
+					if w, h, err := term.GetSize(int(out.Fd())); err == nil {
+						_ = sh.Resize(w, h) // a failed resize leaves the old size
+					}
+				}
+			}
+		}()
+	}
+	return sh.Wait()
+}
+
+// runAudit runs "werkbank audit …".
+func runAudit(ctx context.Context, e *Env, args []string) error {
+	return sub(ctx, e, "audit", args, map[string]func(context.Context, *Env, []string) error{
+		"verify": auditVerify,
+	})
+}
+
+func auditVerify(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("audit verify", "audit verify [--case ID | FILE...]",
+		`Checks audit logs: the hash chain (changed, deleted, reordered events), that the
+log is complete (truncation), the signatures of checkpoints and end, and the
+SHA-256 of every shell recording. Without arguments every log in <data>/audit is
+checked. Prints one result per file; exits 0 only when all check.`)
+	caseID := fs.String("case", "", "verify the audit logs of this case")
+	var trust multi
+	fs.Var(&trust, "trust", "accept only logs signed by this workstation key fingerprint (SHA256:…, repeatable)")
+	files, err := parseMixed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *caseID != "" && len(files) > 0 {
+		return usagef("give either --case or files, not both")
+	}
+	dataDir, err := workspace.ResolveDir(e.dataFlag)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *caseID != "":
+		files, err = filepath.Glob(filepath.Join(dataDir, "audit", *caseID, "*.jsonl"))
+		if err == nil && len(files) == 0 {
+			err = fmt.Errorf("no audit logs for case %q in %s", *caseID, dataDir)
+		}
+	case len(files) == 0:
+		files, err = filepath.Glob(filepath.Join(dataDir, "audit", "*", "*.jsonl"))
+		if err == nil && len(files) == 0 {
+			err = fmt.Errorf("no audit logs in %s", dataDir)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	slices.Sort(files)
+	failed := 0
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := remote.VerifyFile(f, remote.VerifyOptions{RecordingsDir: recordingsFor(f, dataDir), TrustedKeys: trust})
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.Stdout, "FAILED %s: %v\n", f, err)
+			continue
+		}
+		if res.OK() {
+			fmt.Fprintf(e.Stdout, "OK     %s (case %s, session %s, %d events, %d recording(s), signed by %s)\n",
+				f, res.Case, res.Session, res.Events, len(res.Recordings), res.Signer)
+			continue
+		}
+		failed++
+		fmt.Fprintf(e.Stdout, "FAILED %s (case %s, session %s)\n", f, res.Case, res.Session)
+		for _, p := range res.Problems {
+			fmt.Fprintf(e.Stdout, "       %s\n", p)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d audit log(s) failed verification", failed, len(files))
+	}
+	return nil
+}
+
+// recordingsFor finds the recordings folder for an audit file: beside its
+// data folder when it lies in <data>/audit/<case>/, else the current one.
+func recordingsFor(file, dataDir string) string {
+	abs, err := filepath.Abs(file)
+	if err == nil {
+		caseDir := filepath.Dir(abs)
+		if filepath.Base(filepath.Dir(caseDir)) == "audit" {
+			return filepath.Join(filepath.Dir(filepath.Dir(caseDir)), "recordings")
+		}
+	}
+	return filepath.Join(dataDir, "recordings")
+}

@@ -1,0 +1,125 @@
+package remote
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// benchFile returns a file of WERKBANK_BENCH_MB MiB (default 1024) of
+// random data, generated once in the temp folder and reused across runs.
+func benchFile(b *testing.B) (string, int64) {
+	b.Helper()
+	mb := 1024
+	if v := os.Getenv("WERKBANK_BENCH_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("WERKBANK_BENCH_MB=%q: want a positive number", v)
+		}
+		mb = n
+	}
+	size := int64(mb) << 20
+	dir := filepath.Join(os.TempDir(), "werkbank-bench")
+	file := filepath.Join(dir, fmt.Sprintf("collect-%dMiB.bin", mb))
+	if st, err := os.Stat(file); err == nil && st.Size() == size {
+		return file, size
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	tmp := file + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.CopyN(f, rand.Reader, size); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		b.Fatal(err)
+	}
+	return file, size
+}
+
+// BenchmarkCollect compares Collect (SHA-256 and audit on) with OpenSSH's
+// sftp batch get over the same loopback sshd with the same cipher.
+func BenchmarkCollect(b *testing.B) { benchCollect(b, false) }
+
+// BenchmarkCollectUnderLoad does the same with a CPU-heavy process running.
+func BenchmarkCollectUnderLoad(b *testing.B) { benchCollect(b, true) }
+
+func benchCollect(b *testing.B, load bool) {
+	if _, err := exec.LookPath("sftp"); err != nil {
+		b.Skipf("OpenSSH sftp client not installed: %v", err)
+	}
+	file, size := benchFile(b)
+	env := newTestEnv(b)
+	srv := startSSHD(b, env.pub)
+	env.trust(b, srv)
+	r := env.remote(b, nil)
+	out := b.TempDir()
+	batch := filepath.Join(out, "batch")
+	local := filepath.Join(out, "sftp-copy")
+	if err := os.WriteFile(batch, []byte(fmt.Sprintf("get %s %s\n", file, local)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	sftpArgs := []string{"-q", "-F", "/dev/null", "-b", batch, "-c", "aes128-gcm@openssh.com",
+		"-i", env.keyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+		"-o", "UserKnownHostsFile=" + filepath.Join(env.data, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
+		"-P", itoa(srv.Port), currentUser(b) + "@127.0.0.1"}
+	if load {
+		burn := exec.Command("sha256sum", "/dev/zero")
+		if err := burn.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { burn.Process.Kill(); burn.Wait() }()
+	}
+	ctx := context.Background()
+	var ours, theirs time.Duration
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		os.Remove(local)
+		start := time.Now()
+		if outp, err := exec.Command("sftp", sftpArgs...).CombinedOutput(); err != nil {
+			b.Fatalf("sftp: %v\n%s", err, outp)
+		}
+		theirs += time.Since(start)
+		if st, err := os.Stat(local); err != nil || st.Size() != size {
+			b.Fatalf("sftp copy incomplete: %v", err)
+		}
+
+		start = time.Now()
+		s, err := r.Open(ctx, SessionRequest{Case: "BENCH", Reason: "benchmark", Target: srv.Target(b)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := s.Collect(ctx, CollectOptions{Paths: []string{file}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		ours += time.Since(start)
+		if res.Files[0].Size != size {
+			b.Fatalf("collected %d bytes", res.Files[0].Size)
+		}
+		os.Remove(res.Files[0].Path)
+	}
+	b.StopTimer()
+	mbs := func(d time.Duration) float64 { return float64(size) * float64(b.N) / d.Seconds() / 1e6 }
+	b.ReportMetric(mbs(ours), "werkbank-MB/s")
+	b.ReportMetric(mbs(theirs), "sftp-MB/s")
+	b.ReportMetric(theirs.Seconds()/ours.Seconds(), "ratio")
+}

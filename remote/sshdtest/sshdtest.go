@@ -1,0 +1,277 @@
+// Package sshdtest starts real OpenSSH sshd servers on 127.0.0.1 for tests:
+// each with its own host key, authorized keys, configuration and port,
+// running as the current user. It also makes user keys and a TCP proxy
+// that can cut connections like a broken network.
+package sshdtest
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// SSHDPath is the OpenSSH server binary.
+const SSHDPath = "/usr/sbin/sshd"
+
+// Server is a running sshd.
+type Server struct {
+	// Dir holds the server's configuration and keys.
+	Dir string
+	// Port is the TCP port on 127.0.0.1.
+	Port int
+	// HostKey is the server's ed25519 host key.
+	HostKey ssh.PublicKey
+
+	t       testing.TB
+	config  string
+	cmd     *exec.Cmd
+	log     *syncBuffer
+	stopped bool
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// Start starts sshd; authorized are the public keys allowed to log in. The
+// test is skipped when sshd is not installed; the server stops at cleanup.
+func Start(t testing.TB, authorized ...ssh.PublicKey) *Server {
+	t.Helper()
+	if _, err := os.Stat(SSHDPath); err != nil {
+		t.Skipf("OpenSSH server not installed (%v); .ci/run installs openssh-server", err)
+	}
+	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
+		t.Fatalf("privilege separation folder: %v", err)
+	}
+	dir := t.TempDir()
+	hostKeyFile := filepath.Join(dir, "host_ed25519")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v: %s", err, out)
+	}
+	pubData, err := os.ReadFile(hostKeyFile + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostKey, _, _, _, err := ssh.ParseAuthorizedKey(pubData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ak bytes.Buffer
+	for _, k := range authorized {
+		ak.Write(ssh.MarshalAuthorizedKey(k))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), ak.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{t: t, Dir: dir, HostKey: hostKey, Port: FreePort(t), log: &syncBuffer{}}
+	s.config = filepath.Join(dir, "sshd_config")
+	cfg := fmt.Sprintf(`Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+AuthorizedKeysFile %s
+StrictModes no
+UsePAM no
+PidFile %s
+Subsystem sftp internal-sftp
+PermitRootLogin yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+AllowTcpForwarding yes
+UseDNS no
+LogLevel ERROR
+`, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"))
+	if err := os.WriteFile(s.config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.start()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func (s *Server) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(SSHDPath, "-D", "-e", "-f", s.config)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start sshd: %v", err)
+	}
+	s.stopped = false
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("sshd did not listen on %s: %v\n%s", s.Addr(), err, s.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills the listening sshd (sessions it already forked end when their
+// connections close).
+func (s *Server) Stop() {
+	if s.stopped || s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	s.stopped = true
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) // the group; errors mean it is gone
+	_ = s.cmd.Wait()                                      // the kill is the expected end
+}
+
+// Addr returns "127.0.0.1:PORT".
+func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)) }
+
+// Target returns USER@127.0.0.1:PORT for the current user.
+func (s *Server) Target(t testing.TB) string { return CurrentUser(t) + "@" + s.Addr() }
+
+// KnownHostsLine is the known_hosts line for this server.
+func (s *Server) KnownHostsLine() string { return KnownHostsLine(s.Addr(), s.HostKey) }
+
+// KnownHostsLine is a known_hosts line for key at addr, with a newline.
+func KnownHostsLine(addr string, key ssh.PublicKey) string {
+	return knownhosts.Line([]string{knownhosts.Normalize(addr)}, key) + "\n"
+}
+
+// CurrentUser is the login name of the user running the test.
+func CurrentUser(t testing.TB) string {
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Username
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// UserKey writes a new ed25519 user key (OpenSSH format, encrypted when
+// passphrase is not nil) to dir/name and returns the file and public key.
+func UserKey(t testing.TB, dir, name string, passphrase []byte) (string, ssh.PublicKey) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block *pem.Block
+	if passphrase != nil {
+		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "test", passphrase)
+	} else {
+		block, err = ssh.MarshalPrivateKey(priv, "test")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file, sp
+}
+
+// Proxy forwards TCP connections to a server; Cut drops every open
+// connection as a broken network would.
+type Proxy struct {
+	l     net.Listener
+	to    string
+	mu    sync.Mutex
+	conns []net.Conn
+	wg    sync.WaitGroup
+}
+
+// StartProxy listens on 127.0.0.1 and forwards to the address to; it stops
+// at cleanup.
+func StartProxy(t testing.TB, to string) *Proxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{l: l, to: to}
+	p.wg.Add(1)
+	go p.serve()
+	t.Cleanup(func() {
+		l.Close()
+		p.Cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// Addr is the proxy's listening address.
+func (p *Proxy) Addr() string { return p.l.Addr().String() }
+
+func (p *Proxy) serve() {
+	defer p.wg.Done()
+	for {
+		c, err := p.l.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.to)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, s)
+		p.mu.Unlock()
+		p.wg.Add(2)
+		go func() { defer p.wg.Done(); _, _ = io.Copy(s, c); s.Close() }()
+		go func() { defer p.wg.Done(); _, _ = io.Copy(c, s); c.Close() }()
+	}
+}
+
+// Cut closes every connection through the proxy.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
