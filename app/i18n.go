@@ -87,8 +87,8 @@ func roleLabel(r kb.Role) string {
 	return string(r)
 }
 
-// statusLabel is the translated name of an article status.
-func statusLabel(s kb.Status) string {
+// articleStatusLabel is the translated name of an article status.
+func articleStatusLabel(s kb.Status) string {
 	switch s {
 	case kb.StatusDraft:
 		return lang.X("status.draft", "Draft")

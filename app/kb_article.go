@@ -86,7 +86,7 @@ func newArticleView(u *ui, a kb.Article, act articleActions) *articleView {
 
 // metaLine is the article's metadata in one line.
 func metaLine(a kb.Article) string {
-	parts := []string{statusLabel(a.Status)}
+	parts := []string{articleStatusLabel(a.Status)}
 	if pm := strings.Trim(a.Product+" / "+a.Module, " /"); pm != "" {
 		parts = append(parts, pm)
 	}

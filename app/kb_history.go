@@ -84,7 +84,7 @@ func newHistoryView(u *ui, a kb.Article, back func(), restored func(kb.Article))
 // revisionLabel describes a revision in one line.
 func revisionLabel(r kb.Revision, withNote bool) string {
 	s := lang.X("kb.hist.rev", "Revision {{.N}} · {{.At}} · {{.By}} · {{.St}}", map[string]any{
-		"N": r.Rev, "At": r.At.Local().Format("2006-01-02 15:04"), "By": r.By, "St": statusLabel(r.Status)})
+		"N": r.Rev, "At": r.At.Local().Format("2006-01-02 15:04"), "By": r.By, "St": articleStatusLabel(r.Status)})
 	if withNote && r.Note != "" {
 		s += " · " + r.Note
 	}
@@ -163,7 +163,7 @@ func (h *historyView) showDiff() {
 func revisionText(a kb.Article) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", lang.X("kb.ed.title", "Title"), a.Title)
-	fmt.Fprintf(&b, "%s: %s\n", lang.X("kb.facet.status", "Status"), statusLabel(a.Status))
+	fmt.Fprintf(&b, "%s: %s\n", lang.X("kb.facet.status", "Status"), articleStatusLabel(a.Status))
 	fmt.Fprintf(&b, "%s: %s / %s\n", lang.X("kb.ed.product", "Product / module"), a.Product, a.Module)
 	fmt.Fprintf(&b, "%s: %s\n", lang.X("kb.facet.tags", "Tags"), strings.Join(a.Tags, ", "))
 	fmt.Fprintf(&b, "%s: %s\n", lang.X("kb.ed.versions", "Versions"), strings.Join(a.Versions, ", "))

@@ -305,7 +305,7 @@ func (s *kbScreen) showFacets(st searchState, f kb.Facets) {
 		return widget.NewAccordionItem(title, box)
 	}
 	items := []*widget.AccordionItem{
-		group(lang.X("kb.facet.status", "Status"), f.Statuses, s.statuses, func(v string) string { return statusLabel(kb.Status(v)) }),
+		group(lang.X("kb.facet.status", "Status"), f.Statuses, s.statuses, func(v string) string { return articleStatusLabel(kb.Status(v)) }),
 		group(lang.X("kb.facet.product", "Product"), f.Products, s.products, func(v string) string { return v }),
 		group(lang.X("kb.facet.tags", "Tags"), f.Tags, s.tags, func(v string) string { return v }),
 	}
@@ -409,7 +409,7 @@ func newResultRow(h kb.Hit, onTap func()) *resultRow {
 func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
 	title := widget.NewLabelWithStyle(r.hit.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	meta := []string{statusLabel(r.hit.Status)}
+	meta := []string{articleStatusLabel(r.hit.Status)}
 	if r.hit.Product != "" {
 		meta = append(meta, r.hit.Product)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -80,23 +81,7 @@ func (r *mdRenderer) block(n ast.Node) []widget.RichTextSegment {
 		segs := r.inlines(n, widget.RichTextStyleInline)
 		return append(segs, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
 	case *ast.List:
-		items := make([]widget.RichTextSegment, 0, n.ChildCount())
-		for it := n.FirstChild(); it != nil; it = it.NextSibling() {
-			var texts []widget.RichTextSegment
-			for c := it.FirstChild(); c != nil; c = c.NextSibling() {
-				if _, isList := c.(*ast.List); isList {
-					texts = append(texts, r.block(c)...)
-					continue
-				}
-				texts = append(texts, r.inlines(c, widget.RichTextStyleInline)...)
-			}
-			items = append(items, &widget.ParagraphSegment{Texts: texts})
-		}
-		l := &widget.ListSegment{Items: items, Ordered: t.IsOrdered()}
-		if t.IsOrdered() && t.Start > 1 {
-			l.SetStartNumber(t.Start)
-		}
-		return []widget.RichTextSegment{l}
+		return r.list(t, 0)
 	case *ast.FencedCodeBlock, *ast.CodeBlock:
 		var b strings.Builder
 		lines := n.Lines()
@@ -131,6 +116,47 @@ func (r *mdRenderer) block(n ast.Node) []widget.RichTextSegment {
 	}
 	// HTML blocks and unknown nodes are not rendered (no raw HTML).
 	return nil
+}
+
+// list renders a list as paragraphs that start with a bullet or number,
+// nested lists indented. (Fyne's ListSegment wraps long items badly, one
+// character a line, when an item holds a long code span.)
+func (r *mdRenderer) list(l *ast.List, depth int) []widget.RichTextSegment {
+	var segs []widget.RichTextSegment
+	n := l.Start
+	if n == 0 {
+		n = 1
+	}
+	indent := strings.Repeat("    ", depth)
+	for it := l.FirstChild(); it != nil; it = it.NextSibling() {
+		marker := indent + "•  "
+		if l.IsOrdered() {
+			marker = fmt.Sprintf("%s%d.  ", indent, n)
+			n++
+		}
+		bullet := widget.RichTextStyleInline
+		bullet.TextStyle.Bold = true
+		segs = append(segs, &widget.TextSegment{Style: bullet, Text: marker})
+		first := true
+		for c := it.FirstChild(); c != nil; c = c.NextSibling() {
+			if sub, ok := c.(*ast.List); ok {
+				segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+				segs = append(segs, r.list(sub, depth+1)...)
+				first = true
+				continue
+			}
+			if !first {
+				segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleParagraph},
+					&widget.TextSegment{Style: widget.RichTextStyleInline, Text: indent + "    "})
+			}
+			segs = append(segs, r.inlines(c, widget.RichTextStyleInline)...)
+			first = false
+		}
+		if !first {
+			segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+		}
+	}
+	return segs
 }
 
 // inlines converts the inline children of n into segments in base style.
