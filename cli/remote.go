@@ -247,3 +247,54 @@ func logSession(ctx context.Context, e *Env, set *remoteSetup, caseID string, s 
 		Text: fmt.Sprintf("%s %s (session %s; reason: %s)", s.Route.Target, text, s.ID, s.Reason), Ref: s.ID})
 	return err
 }
+
+// remoteAuditVerifier checks a case's audit logs and recordings for the
+// escalation bundle (cases.AuditVerifier).
+type remoteAuditVerifier struct{ dataDir string }
+
+// newAuditVerifier returns the audit verifier for the workspace's cases.
+func newAuditVerifier(ws *workspace.Workspace) cases.AuditVerifier {
+	return remoteAuditVerifier{dataDir: ws.Dir}
+}
+
+// VerifyCase verifies every audit log of the case and reports each log and
+// each recording it names.
+func (v remoteAuditVerifier) VerifyCase(ctx context.Context, caseID string) ([]cases.AuditResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	results, err := remote.VerifyCase(v.dataDir, caseID, remote.VerifyOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []cases.AuditResult
+	for _, r := range results {
+		detail := fmt.Sprintf("session %s: %d events, chain and signatures check (signed by %s)", r.Session, r.Events, r.Signer)
+		var recProblems = map[string][]string{}
+		var other []string
+		for _, p := range r.Problems {
+			if p.Kind == remote.ProblemRecording {
+				for _, name := range r.Recordings {
+					if strings.Contains(p.Detail, name) {
+						recProblems[name] = append(recProblems[name], p.String())
+					}
+				}
+				continue
+			}
+			other = append(other, p.String())
+		}
+		if len(other) > 0 {
+			detail = strings.Join(other, "; ")
+		}
+		out = append(out, cases.AuditResult{Kind: "audit", Path: r.File, OK: len(other) == 0, Detail: detail})
+		for _, name := range r.Recordings {
+			rd := "SHA-256 matches the audit log"
+			if p := recProblems[name]; len(p) > 0 {
+				rd = strings.Join(p, "; ")
+			}
+			out = append(out, cases.AuditResult{Kind: "recording", Path: filepath.Join(v.dataDir, "recordings", name),
+				OK: len(recProblems[name]) == 0, Detail: rd})
+		}
+	}
+	return out, nil
+}

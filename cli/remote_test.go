@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"werkbank/remote/sshdtest"
+	"werkbank/workspace"
+)
+
+// cliRun runs werkbank with args and stdin.
+func cliRun(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestRemoteCommandLine(t *testing.T) {
+	t.Setenv(UserEnvVar, "anna")
+	t.Setenv("HOME", t.TempDir()) // no ~/.ssh of the machine
+	t.Setenv("SSH_AUTH_SOCK", "")
+	data := t.TempDir()
+	keyFile, pub := sshdtest.UserKey(t, t.TempDir(), "id", nil)
+	srv := sshdtest.Start(t, pub)
+	code, out, errOut := caseCLI(t, data, "new", "--title", "Druck hängt", "--customer", "Huber KG", "--priority", "2")
+	if code != 0 {
+		t.Fatalf("case new: %s", errOut)
+	}
+	id := strings.TrimSpace(out)
+	target := srv.Target(t)
+	base := []string{"--data", data, "remote", "exec", "--case", id, "--identity", keyFile}
+
+	// Usage errors: no reason, no command.
+	if code, _, errOut := cliRun(t, "", append(base, target, "--", "true")...); code != 2 || !strings.Contains(errOut, "--reason is required") {
+		t.Fatalf("missing reason: %d %q", code, errOut)
+	}
+	withReason := append(base, "--reason", "Ticket 4711")
+	if code, _, errOut := cliRun(t, "", append(withReason, target)...); code != 2 || !strings.Contains(errOut, "command") {
+		t.Fatalf("missing command: %d %q", code, errOut)
+	}
+	// Unknown case.
+	if code, _, errOut := cliRun(t, "", "--data", data, "remote", "exec", "--case", "C-0000-9999", "--reason", "r", target, "--", "true"); code != 1 || !strings.Contains(errOut, "unknown case") {
+		t.Fatalf("unknown case: %d %q", code, errOut)
+	}
+	// Unknown host: refused with the fingerprint, then accepted.
+	code, _, errOut = cliRun(t, "", append(withReason, target, "--", "echo", "hello")...)
+	if code != 1 || !strings.Contains(errOut, "--accept-new") || !strings.Contains(errOut, "SHA256:") {
+		t.Fatalf("unknown host: %d %q", code, errOut)
+	}
+	code, out, errOut = cliRun(t, "", append(withReason, "--accept-new", target, "--", "echo", "hello")...)
+	if code != 0 || out != "hello\n" || !strings.Contains(errOut, "accepted") {
+		t.Fatalf("accept-new: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cliRun(t, "", append(withReason, target, "--", "exit 3")...); code != 1 || !strings.Contains(errOut, "status 3") {
+		t.Fatalf("exit status: %d %q", code, errOut)
+	}
+
+	// Collect two files and a missing one.
+	logs := t.TempDir()
+	for name, body := range map[string]string{"a.log": "alpha\n", "b.log": "beta\n"} {
+		if err := os.WriteFile(filepath.Join(logs, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut = cliRun(t, "", "--data", data, "remote", "collect", "--case", id, "--reason", "Ticket 4711",
+		"--identity", keyFile, "--quiet", target, filepath.Join(logs, "*.log"))
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, filepath.Join(logs, "a.log")) {
+		t.Fatalf("collect: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cliRun(t, "", "--data", data, "remote", "collect", "--case", id, "--reason", "r",
+		"--identity", keyFile, "--quiet", target, filepath.Join(logs, "none.log"))
+	if code != 1 || !strings.Contains(errOut, "no such file") {
+		t.Fatalf("collect missing: %d %q", code, errOut)
+	}
+
+	// A shell fed from a non-terminal stdin.
+	code, out, errOut = cliRun(t, "echo shell-$((6*7))\nexit\n", "--data", data, "remote", "shell", "--case", id, "--reason", "r",
+		"--identity", keyFile, target)
+	if code != 0 || !strings.Contains(out, "shell-42") {
+		t.Fatalf("shell: %d %q %q", code, out, errOut)
+	}
+
+	// The case lists the files and the sessions.
+	_, out, _ = caseCLI(t, data, "show", "--json", id)
+	var show struct {
+		Case struct {
+			Attachments []struct{ Name, SHA256 string }
+			Activities  []struct{ Kind, Text string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &show); err != nil {
+		t.Fatalf("show: %v %q", err, out)
+	}
+	if len(show.Case.Attachments) != 2 {
+		t.Fatalf("attachments %+v", show.Case.Attachments)
+	}
+	remoteActs := 0
+	for _, a := range show.Case.Activities {
+		if a.Kind == "remote_session" {
+			remoteActs++
+		}
+	}
+	if remoteActs < 5 {
+		t.Fatalf("%d remote session activities: %+v", remoteActs, show.Case.Activities)
+	}
+
+	// The bundle's verifier sees every log and the shell's recording.
+	ws, err := workspace.Open(context.Background(), workspace.Config{Dir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := newAuditVerifier(ws).VerifyCase(context.Background(), id)
+	ws.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, r := range results {
+		if !r.OK {
+			t.Fatalf("verifier: %+v", r)
+		}
+		kinds[r.Kind]++
+	}
+	if kinds["recording"] != 1 || kinds["audit"] < 6 {
+		t.Fatalf("verifier results %v", kinds)
+	}
+
+	// Every audit log verifies; a tampered one fails, naming the problem.
+	code, out, errOut = cliRun(t, "", "--data", data, "audit", "verify", "--case", id)
+	if code != 0 || strings.Contains(out, "FAILED") || strings.Count(out, "OK ") < 6 {
+		t.Fatalf("verify: %d %q %q", code, out, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(data, "audit", id, "*.jsonl"))
+	var raw []byte
+	raw, err = os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[0], bytes.Replace(raw, []byte("Ticket 4711"), []byte("Ticket 4712"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cliRun(t, "", append([]string{"--data", data, "audit", "verify"}, files...)...)
+	if code != 1 || !strings.Contains(out, "FAILED "+files[0]) || !strings.Contains(errOut, "1 of") {
+		t.Fatalf("tampered: %d %q %q", code, out, errOut)
+	}
+}
