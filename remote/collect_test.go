@@ -61,6 +61,11 @@ func TestCollectFilesAndGlob(t *testing.T) {
 		t.Fatal(err)
 	}
 	sums["empty.txt"] = hex.EncodeToString(sha256.New().Sum(nil))
+	// A remote file name with a control character (it could fake lines in
+	// listings) is refused even when a glob finds it.
+	if err := os.WriteFile(filepath.Join(logs, "evil\x1b[2K.log"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	s, err := r.Open(ctx, SessionRequest{Case: "C-10", Reason: "logs for ticket 1", Target: srv.Target(t)})
 	if err != nil {
@@ -69,7 +74,7 @@ func TestCollectFilesAndGlob(t *testing.T) {
 	defer s.Close()
 	var progress []Progress
 	res, err := s.Collect(ctx, CollectOptions{
-		Paths:    []string{filepath.Join(logs, "*.log"), filepath.Join(logs, "empty.txt"), filepath.Join(logs, "big.dump"), filepath.Join(logs, "missing.log"), logs + "/../etc/passwd"},
+		Paths:    []string{filepath.Join(logs, "*.log"), filepath.Join(logs, "empty.txt"), filepath.Join(logs, "big.dump"), filepath.Join(logs, "missing.log"), logs + "/../etc/passwd", logs},
 		MaxSize:  2<<20 + 1<<19,
 		Progress: func(p Progress) { progress = append(progress, p) },
 	})
@@ -100,7 +105,8 @@ func TestCollectFilesAndGlob(t *testing.T) {
 		failed = append(failed, f.Error())
 	}
 	joined := strings.Join(failed, "\n")
-	for _, want := range []string{"big.dump: 3145728 bytes is over the limit", "missing.log: no such file", "tries to escape"} {
+	for _, want := range []string{"big.dump: 3145728 bytes is over the limit", "missing.log: no such file", "tries to escape",
+		"control characters", logs + ": not a regular file"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("failures lack %q:\n%s", want, joined)
 		}
@@ -127,7 +133,7 @@ func TestCollectFilesAndGlob(t *testing.T) {
 			errs++
 		}
 	}
-	if files != 3 || errs != 3 {
+	if files != 3 || errs != 5 {
 		t.Fatalf("%d file and %d error events: %v", files, errs, eventTypes(evs))
 	}
 	verifyOK(t, r, s.AuditPath)
@@ -235,5 +241,29 @@ func TestCheckRemotePath(t *testing.T) {
 		if err := CheckRemotePath(p); err != nil {
 			t.Errorf("%q refused: %v", p, err)
 		}
+	}
+}
+
+func TestSFTPReadSizeFromOpenSSH(t *testing.T) {
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	env.trust(t, srv)
+	r := env.remote(t, nil)
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-13", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := sftpReadSize(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// OpenSSH's internal-sftp grants 256 KiB minus 1 KiB.
+	if n != 261120 {
+		t.Fatalf("read size %d", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -120,11 +121,10 @@ func TestParseTarget(t *testing.T) {
 // imitate: one that says nothing, one that sends garbage.
 func TestHangingAndGarbageServers(t *testing.T) {
 	env := newTestEnv(t)
-	hang := listenFunc(t, func(c net.Conn) { time.Sleep(5 * time.Second); c.Close() })
-	garbage := listenFunc(t, func(c net.Conn) {
+	hang := listenFunc(t, func(c net.Conn, done <-chan struct{}) { <-done })
+	garbage := listenFunc(t, func(c net.Conn, done <-chan struct{}) {
 		c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n\x00\x01\x02garbage garbage\r\n"))
-		time.Sleep(time.Second)
-		c.Close()
+		<-done
 	})
 	r := env.remote(t, func(c *Config) { c.ConnectTimeout = 700 * time.Millisecond })
 	ctx := context.Background()
@@ -154,23 +154,27 @@ func TestHangingAndGarbageServers(t *testing.T) {
 	}
 }
 
-func listenFunc(t *testing.T, serve func(net.Conn)) string {
+// listenFunc serves each connection with serve until the test ends.
+func listenFunc(t *testing.T, serve func(c net.Conn, done <-chan struct{})) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			go serve(c)
+			wg.Add(1)
+			go func() { defer wg.Done(); defer c.Close(); serve(c, done) }()
 		}
 	}()
-	t.Cleanup(func() { l.Close(); <-done })
+	t.Cleanup(func() { l.Close(); close(done); wg.Wait() })
 	return l.Addr().String()
 }
