@@ -2,15 +2,18 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/assets"
 	"werkbank/kb"
 	"werkbank/workspace"
 )
@@ -288,4 +291,72 @@ func TestHumanErrors(t *testing.T) {
 	if got := humanError(context.Canceled); !strings.Contains(got, "cancelled") {
 		t.Errorf("canceled: %q", got)
 	}
+}
+
+func TestLanguageSetting(t *testing.T) {
+	// Restored after the test, whatever applyLanguage sets.
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	a := test.NewTempApp(t)
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
+		t.Errorf("English system: %q", got)
+	}
+	a.Preferences().SetString(prefLanguage, "de")
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Wissensbasis" {
+		t.Errorf("German chosen: %q", got)
+	}
+	if got := articleStatusLabel(kb.StatusReview); got != "In Prüfung" {
+		t.Errorf("German status: %q", got)
+	}
+	t.Setenv("LANGUAGE", "")
+	a.Preferences().SetString(prefLanguage, "system")
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
+		t.Errorf("back to the English system language: %q", got)
+	}
+}
+
+func TestTranslationsComplete(t *testing.T) {
+	// Every key of the English files has a German translation and the
+	// other way round.
+	for _, area := range []string{"app", "kb"} {
+		en, de := readTranslations(t, area+".en.json"), readTranslations(t, area+".de.json")
+		for k := range en {
+			if de[k] == "" {
+				t.Errorf("%s: %q has no German text", area, k)
+			}
+		}
+		for k := range de {
+			if en[k] == "" {
+				t.Errorf("%s: %q has no English text", area, k)
+			}
+		}
+		if len(en) < 10 {
+			t.Errorf("%s: only %d strings", area, len(en))
+		}
+	}
+}
+
+// readTranslations reads one embedded translation file.
+func readTranslations(t *testing.T, name string) map[string]string {
+	t.Helper()
+	data, err := assets.Translations.ReadFile("translations/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
 }

@@ -153,7 +153,7 @@ func (h *historyView) showDiff() {
 			h.diff.Segments = diffSegments(lines)
 			h.diff.Refresh()
 			add, del := countChanges(lines)
-			h.summary.SetText(lang.X("kb.hist.summary", "Revision {{.A}} → {{.B}}: {{.Add}} lines added, {{.Del}} removed.",
+			h.summary.SetText(lang.X("kb.hist.summary", "Revision {{.A}} → {{.B}}: lines added {{.Add}}, removed {{.Del}}.",
 				map[string]any{"A": a, "B": b, "Add": add, "Del": del}))
 		})
 	})

@@ -18,7 +18,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
+	gmtext "github.com/yuin/goldmark/text"
 )
 
 // markdownParser parses GitHub-flavoured Markdown (tables, strikethrough,
@@ -39,7 +39,7 @@ type mdRenderer struct {
 // widgets. Relative image paths are resolved against imageDir.
 func renderMarkdown(src, imageDir string) *fyne.Container {
 	r := &mdRenderer{src: []byte(src), imageDir: imageDir}
-	doc := markdownParser.Parse(text.NewReader(r.src))
+	doc := markdownParser.Parse(gmtext.NewReader(r.src))
 	box := container.NewVBox()
 	var run []widget.RichTextSegment
 	flush := func() {
