@@ -1,0 +1,334 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/cases"
+	"werkbank/kb"
+)
+
+// by is the name activities are logged under.
+func (s *casesScreen) by() string {
+	if n := strings.TrimSpace(s.u.user.Name); n != "" {
+		return n
+	}
+	return "unknown"
+}
+
+func priorityOptions() []string {
+	out := make([]string, 4)
+	for p := cases.PriorityEmergency; p <= cases.PriorityLow; p++ {
+		out[p-1] = lang.X(fmt.Sprintf("cases.prio.%d", p), p.String())
+	}
+	return out
+}
+
+func required(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New(lang.X("cases.required", "required"))
+	}
+	return nil
+}
+
+// newCaseDialog asks for a new case and opens it.
+func (s *casesScreen) newCaseDialog() {
+	title, customer, desc, systems, reason := widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewEntry(), widget.NewEntry()
+	title.Validator, customer.Validator = required, required
+	prio := widget.NewSelect(priorityOptions(), nil)
+	prio.SetSelectedIndex(2)
+	contract := widget.NewSelect(s.u.cases.ContractNames(), nil)
+	contract.SetSelected("Standard")
+	systems.SetPlaceHolder(lang.X("cases.systems.hint", "comma-separated"))
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.X("cases.title", "Title"), title),
+		widget.NewFormItem(lang.X("cases.customer", "Customer"), customer),
+		widget.NewFormItem(lang.X("cases.priority", "Priority"), prio),
+		widget.NewFormItem(lang.X("cases.reason", "Impact on the business"), reason),
+		widget.NewFormItem(lang.X("cases.contract", "Contract"), contract),
+		widget.NewFormItem(lang.X("cases.systems", "Systems"), systems),
+		widget.NewFormItem(lang.X("cases.description", "Description"), desc),
+	}
+	d := dialog.NewForm(lang.X("cases.new", "New case"), lang.X("cases.create", "Create"), lang.X("cases.cancel", "Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		n := cases.NewCase{Title: title.Text, Customer: customer.Text, Priority: cases.Priority(prio.SelectedIndex() + 1), Contract: contract.Selected,
+			Description: desc.Text, Reason: reason.Text, By: s.by()}
+		for _, sys := range strings.Split(systems.Text, ",") {
+			if sys = strings.TrimSpace(sys); sys != "" {
+				n.Systems = append(n.Systems, sys)
+			}
+		}
+		var created cases.Case
+		s.run(lang.X("cases.err.new", "The case could not be created."), func(ctx context.Context) error {
+			var err error
+			created, err = s.u.cases.Create(ctx, n)
+			return err
+		}, func() { s.selected = created.ID; s.open(created.ID) })
+	}, s.u.window())
+	d.Resize(fyne.NewSize(560, 520))
+	d.Show()
+}
+
+// statusDialog changes the status with a reason.
+func (s *casesScreen) statusDialog() {
+	if s.cur == nil {
+		return
+	}
+	var opts []string
+	var sts []cases.Status
+	for _, st := range cases.Statuses {
+		if st != s.cur.Status && st != cases.StatusWaitingVendor {
+			opts, sts = append(opts, statusLabel(st)), append(sts, st)
+		}
+	}
+	sel := widget.NewSelect(opts, nil)
+	reason := widget.NewMultiLineEntry()
+	reason.SetPlaceHolder(lang.X("cases.status.hint", "Why? For \"solved\": the solution."))
+	id := s.cur.ID
+	dialog.ShowForm(lang.X("cases.act.status", "Status…"), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("cases.status", "Status"), sel),
+		widget.NewFormItem(lang.X("cases.reason.short", "Reason"), reason),
+	}, func(ok bool) {
+		if !ok || sel.SelectedIndex() < 0 {
+			return
+		}
+		st := sts[sel.SelectedIndex()]
+		s.run(lang.X("cases.err.status", "The status could not be changed."), func(ctx context.Context) error {
+			_, err := s.u.cases.SetStatus(ctx, id, st, reason.Text, s.by())
+			return err
+		}, nil)
+	}, s.u.window())
+}
+
+// priorityDialog changes the priority; the reason is required.
+func (s *casesScreen) priorityDialog() {
+	if s.cur == nil {
+		return
+	}
+	sel := widget.NewSelect(priorityOptions(), nil)
+	sel.SetSelectedIndex(int(s.cur.Priority) - 1)
+	reason := widget.NewMultiLineEntry()
+	reason.Validator = required
+	reason.SetPlaceHolder(lang.X("cases.reason.hint", "How does the problem affect the customer's business now?"))
+	id := s.cur.ID
+	dialog.ShowForm(lang.X("cases.act.priority", "Priority…"), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("cases.priority", "Priority"), sel),
+		widget.NewFormItem(lang.X("cases.reason", "Impact on the business"), reason),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		p := cases.Priority(sel.SelectedIndex() + 1)
+		s.run(lang.X("cases.err.priority", "The priority could not be changed."), func(ctx context.Context) error {
+			_, err := s.u.cases.SetPriority(ctx, id, p, reason.Text, s.by())
+			return err
+		}, nil)
+	}, s.u.window())
+}
+
+// messageDialog renders a customer message with a live preview, logs it
+// and copies it to the clipboard.
+func (s *casesScreen) messageDialog() {
+	if s.cur == nil {
+		return
+	}
+	c, sla := *s.cur, s.curSLA
+	tmpl := widget.NewSelect(cases.TemplateNames(), nil)
+	lng := widget.NewSelect(cases.Languages, nil)
+	lng.SetSelected("de")
+	text := widget.NewMultiLineEntry()
+	text.SetPlaceHolder(lang.X("cases.mail.hint", "Questions, workaround or a remark"))
+	preview := widget.NewLabel("")
+	preview.Wrapping = fyne.TextWrapWord
+	input := func() cases.MessageInput {
+		return cases.MessageInput{Template: cases.Template(tmpl.Selected), Lang: lng.Selected, Text: text.Text, Sender: s.by()}
+	}
+	update := func() {
+		msg, err := cases.RenderMessage(&c, sla, input())
+		if err != nil {
+			preview.SetText(humanError(err))
+			return
+		}
+		preview.SetText(msg.Subject + "\n\n" + msg.Body)
+	}
+	tmpl.OnChanged, lng.OnChanged, text.OnChanged = func(string) { update() }, func(string) { update() }, func(string) { update() }
+	tmpl.SetSelected(string(cases.TemplateReceived))
+	form := container.NewBorder(container.NewVBox(container.NewGridWithColumns(2, tmpl, lng), text), nil, nil, nil, container.NewVScroll(preview))
+	d := dialog.NewCustomConfirm(lang.X("cases.act.mail", "Message…"), lang.X("cases.mail.log", "Log and copy"), lang.X("cases.cancel", "Cancel"), form, func(ok bool) {
+		if !ok {
+			return
+		}
+		in := input()
+		var msg cases.Message
+		s.run(lang.X("cases.err.mail", "The message could not be logged."), func(ctx context.Context) error {
+			var err error
+			msg, err = s.u.cases.SendMessage(ctx, c.ID, in, s.by())
+			return err
+		}, func() {
+			if w := s.u.window(); w != nil {
+				w.Clipboard().SetContent(msg.Subject + "\n\n" + msg.Body)
+			}
+		})
+	}, s.u.window())
+	d.Resize(fyne.NewSize(640, 560))
+	d.Show()
+}
+
+// escalateDialog shows the 3rd-level checklist; what is missing is listed
+// live and the escalation is refused until it is complete.
+func (s *casesScreen) escalateDialog() {
+	if s.cur == nil {
+		return
+	}
+	c := *s.cur
+	repro, desc, done, findings, loc := widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewEntry()
+	repro.SetPlaceHolder(lang.X("cases.esc.repro.hint", "e.g. ERPplus 8.0.2.1144 standard demo system"))
+	findings.SetPlaceHolder(lang.X("cases.esc.findings.hint", "one finding per line; attach the logs to the case"))
+	loc.SetPlaceHolder(lang.X("cases.esc.loc.hint", "optional, e.g. mrp/mrp_netto.p line 1440"))
+	desc.SetText(c.Description)
+	missing := widget.NewLabel("")
+	missing.Wrapping = fyne.TextWrapWord
+	esc := func() cases.Escalation {
+		return cases.Escalation{ReproducedOn: repro.Text, Description: desc.Text, Done: done.Text, Findings: strings.Split(findings.Text, "\n"), SourceLocation: loc.Text, By: s.by()}
+	}
+	var confirm *widget.Button
+	check := func() {
+		m := cases.Checklist(&c, esc())
+		if len(m) == 0 {
+			missing.SetText(lang.X("cases.esc.complete", "The checklist is complete."))
+			confirm.Enable()
+			return
+		}
+		missing.SetText(lang.X("cases.esc.missing", "Missing: {{.M}}", map[string]any{"M": strings.Join(m, "; ")}))
+		confirm.Disable()
+	}
+	for _, e := range []*widget.Entry{repro, desc, done, findings, loc} {
+		e.OnChanged = func(string) { check() }
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("cases.esc.repro", "Reproduced on (demo system version)"), repro),
+		widget.NewFormItem(lang.X("cases.esc.desc", "Exact description and context"), desc),
+		widget.NewFormItem(lang.X("cases.esc.done", "Activities already done"), done),
+		widget.NewFormItem(lang.X("cases.esc.findings", "Findings"), findings),
+		widget.NewFormItem(lang.X("cases.esc.loc", "Location in the standard source"), loc),
+	)
+	var d dialog.Dialog
+	confirm = widget.NewButton(lang.X("cases.act.escalate", "Escalate…"), func() {
+		e := esc()
+		d.Hide()
+		s.run(lang.X("cases.err.escalate", "The case could not be escalated."), func(ctx context.Context) error {
+			_, err := s.u.cases.Escalate(ctx, c.ID, e)
+			return err
+		}, nil)
+	})
+	confirm.Importance = widget.HighImportance
+	cancel := widget.NewButton(lang.X("cases.cancel", "Cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.X("cases.esc.title", "Escalate {{.ID}} to the vendor's 3rd level", map[string]any{"ID": c.ID}),
+		container.NewBorder(nil, container.NewVBox(missing, container.NewHBox(cancel, confirm)), nil, nil, container.NewVScroll(form)), s.u.window())
+	check()
+	d.Resize(fyne.NewSize(720, 600))
+	d.Show()
+	s.escDialog = &escalateForm{repro: repro, desc: desc, done: done, findings: findings, missing: missing, confirm: confirm}
+}
+
+// escalateForm gives tests access to the open escalation dialog.
+type escalateForm struct {
+	repro, desc, done, findings *widget.Entry
+	missing                     *widget.Label
+	confirm                     *widget.Button
+}
+
+// bundleDialog asks where to write the escalation bundle.
+func (s *casesScreen) bundleDialog() {
+	if s.cur == nil {
+		return
+	}
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
+		dir = docs
+	}
+	path := widget.NewEntry()
+	path.SetText(filepath.Join(dir, s.cur.ID+"-bundle.zip"))
+	path.Validator = required
+	id := s.cur.ID
+	dialog.ShowForm(lang.X("cases.act.bundle", "Bundle…"), lang.X("cases.bundle.write", "Write"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("cases.bundle.path", "Archive"), path),
+	}, func(ok bool) {
+		if ok {
+			s.writeBundle(id, path.Text)
+		}
+	}, s.u.window())
+}
+
+// writeBundle writes the bundle in the background and says where it is.
+func (s *casesScreen) writeBundle(id, path string) {
+	var res cases.BundleResult
+	s.u.goBackground(func(ctx context.Context) {
+		var err error
+		res, err = s.u.cases.Bundle(ctx, id, path, cases.BundleOptions{Verifier: s.audit, Redactor: s.redactor, By: s.by()})
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("cases.err.bundle", "The bundle could not be written."), err)
+				return
+			}
+			if w := s.u.window(); w != nil {
+				dialog.ShowInformation(lang.X("cases.act.bundle", "Bundle…"), lang.X("cases.bundle.done", "Written: {{.P}} ({{.N}} files)", map[string]any{"P": res.Path, "N": len(res.Files) + 3}), w)
+			}
+		})
+	})
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// kbDrafter saves case drafts as knowledge-base articles.
+type kbDrafter struct {
+	store *kb.Store
+	user  kb.User
+}
+
+// DraftArticle stores the draft as a new draft article linked to the case.
+func (d kbDrafter) DraftArticle(ctx context.Context, dr cases.ArticleDraft) (string, error) {
+	a, err := d.store.Save(ctx, kb.Article{Title: dr.Title, Body: dr.Markdown(), Tags: dr.Tags, Product: dr.Product,
+		Status: kb.StatusDraft, Author: dr.Author, Cases: []string{dr.CaseID}}, d.user, "drafted from case "+dr.CaseID)
+	if err != nil {
+		return "", err
+	}
+	return a.ID, nil
+}
+
+// draftArticle turns the solved case into a knowledge-base draft.
+func (s *casesScreen) draftArticle() {
+	if s.cur == nil {
+		return
+	}
+	id := s.cur.ID
+	var articleID string
+	s.run(lang.X("cases.err.draft", "The article draft could not be created."), func(ctx context.Context) error {
+		var err error
+		articleID, err = s.u.cases.DraftArticle(ctx, id, kbDrafter{store: s.u.kb, user: s.u.user}, s.by())
+		return err
+	}, func() {
+		s.u.articleChanged(kb.Article{})
+		if w := s.u.window(); w != nil {
+			dialog.ShowInformation(lang.X("cases.act.draft", "KB draft"), lang.X("cases.draft.done", "Draft article {{.ID}} created and linked to the case.", map[string]any{"ID": articleID}), w)
+		}
+	})
+}
