@@ -28,8 +28,16 @@ type harness struct {
 	queue chan func()
 }
 
-// newHarness builds the window for a user with the given role.
+// newHarness builds the window for a user with the given role, with the
+// demo articles.
 func newHarness(t *testing.T, role kb.Role) *harness {
+	t.Helper()
+	return newHarnessSeeded(t, role, true)
+}
+
+// newHarnessSeeded builds the window; seed imports the demo articles
+// before the window is built.
+func newHarnessSeeded(t *testing.T, role kb.Role, seed bool) *harness {
 	t.Helper()
 	t.Setenv("LANG", "en_US.UTF-8")
 	t.Setenv("LANGUAGE", "")
@@ -66,12 +74,14 @@ func newHarness(t *testing.T, role kb.Role) *harness {
 	if !ws.Fresh {
 		t.Fatal("a new workspace must be fresh")
 	}
-	rep, err := u.seedDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Errors) > 0 || rep.Added < 30 {
-		t.Fatalf("seeding: %d added, errors %v", rep.Added, rep.Errors)
+	if seed {
+		rep, err := u.seedDemo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) > 0 || rep.Added < 30 {
+			t.Fatalf("seeding: %d added, errors %v", rep.Added, rep.Errors)
+		}
 	}
 	h.w = test.NewWindow(u.content())
 	u.win = h.w
@@ -359,4 +369,21 @@ func readTranslations(t *testing.T, name string) map[string]string {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return m
+}
+
+func TestFirstStartSeedsWithNotice(t *testing.T) {
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	s := h.u.kbs
+	h.u.seedDemoAsync()
+	if !strings.Contains(h.dialogText(), "Loading the demo articles") {
+		t.Errorf("no notice while seeding: %q", h.dialogText())
+	}
+	h.wait("seeded articles listed", func() bool { return len(s.rows.Objects) >= 30 })
+	h.wait("notice gone", func() bool { return h.dialogText() == "" })
+	// The first article is opened so that the screen is not empty.
+	h.wait("first article", func() bool { return s.article != nil })
+	arts, err := h.u.kb.List(context.Background(), kb.Filter{})
+	if err != nil || len(arts) != len(s.rows.Objects) {
+		t.Errorf("store holds %d articles (%v), list shows %d", len(arts), err, len(s.rows.Objects))
+	}
 }

@@ -102,6 +102,9 @@ func metaLine(a kb.Article) string {
 	if a.Reviewer != "" {
 		parts = append(parts, lang.X("kb.meta.reviewer", "Reviewer {{.R}}", map[string]any{"R": a.Reviewer}))
 	}
+	if len(a.Cases) > 0 {
+		parts = append(parts, lang.X("kb.meta.cases", "Cases: {{.C}}", map[string]any{"C": strings.Join(a.Cases, ", ")}))
+	}
 	if !a.Updated.IsZero() {
 		parts = append(parts, lang.X("kb.meta.updated", "Updated {{.D}}", map[string]any{"D": a.Updated.Local().Format("2006-01-02 15:04")}))
 	}
