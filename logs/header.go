@@ -429,7 +429,7 @@ func hasDigit(t string) bool {
 }
 
 func isUpperWord(t string) bool {
-	if len(t) < 2 || len(t) > 12 {
+	if len(t) < 2 || len(t) > 20 {
 		return false
 	}
 	for i := 0; i < len(t); i++ {

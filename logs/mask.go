@@ -28,6 +28,8 @@ var dayMonthWords = map[string]bool{
 // Words are kept. The result is appended to dst.
 func MaskTokens(dst []string, msg string) []string {
 	start := len(dst)
+	var rawBuf [48]string
+	raw := rawBuf[:0]
 	for i := 0; i < len(msg); {
 		for i < len(msg) && (msg[i] == ' ' || msg[i] == '\t') {
 			i++
@@ -46,43 +48,86 @@ func MaskTokens(dst []string, msg string) []string {
 			}
 		}
 		if j > i {
-			dst = append(dst, maskToken(msg[i:j]))
+			raw = append(raw, msg[i:j])
 		}
 		i = j
+	}
+	for k := 0; k < len(raw); k++ {
+		t := raw[k]
+		// "<1 sec", ">100 ms": a bound and its unit form one duration.
+		if len(t) > 1 && (t[0] == '<' || t[0] == '>') && dig(t, 1) && k+1 < len(raw) && durationUnits[strings.TrimRight(raw[k+1], ",.;)")] {
+			dst = append(dst, Wildcard)
+			k++
+			continue
+		}
+		m := maskToken(t)
+		if m != Wildcard && k > 0 && (nameContext(raw, k) && isNameValue(t) || isValueAfterEquals(raw[k-1]) || isBoolean(t)) {
+			m = Wildcard
+		}
+		dst = append(dst, m)
 	}
 	// Dates written out ("Sat Jun 18 02:08:10 2005"): a day or month name
 	// next to a masked number is part of the variable.
 	toks := dst[start:]
-	for k := 1; k < len(toks); k++ {
-		if p := trimPunct(toks[k-1]); len(p) >= 4 && len(p) <= 9 && namePrefixes[strings.ToLower(p)] && toks[k] != Wildcard && isNameValue(toks[k]) {
-			toks[k] = Wildcard
-		}
-		// "<1 sec", ">100 ms": a bound and its unit form one duration.
-		if k > 0 && toks[k-1] == Wildcard && durationUnits[strings.TrimRight(toks[k], ",.;)")] && k >= 1 {
-			if raw := rawTokenBefore(msg, k-1); len(raw) > 1 && (raw[0] == '<' || raw[0] == '>') {
-				toks = append(toks[:k], toks[k+1:]...)
-				dst = dst[:start+len(toks)]
-				k--
-			}
-		}
-	}
 	for changed := true; changed; {
 		changed = false
 		for k, t := range toks {
-			if dayMonthWords[strings.TrimRight(t, ",")] && ((k+1 < len(toks) && toks[k+1] == Wildcard) || (k > 0 && toks[k-1] == Wildcard)) {
+			if t != Wildcard && dayMonthWords[strings.TrimRight(t, ",")] && ((k+1 < len(toks) && toks[k+1] == Wildcard) || (k > 0 && toks[k-1] == Wildcard)) {
 				toks[k] = Wildcard
 				changed = true
 			}
 		}
 	}
-	return dst
+	// A run of variables is one variable: lists of addresses, stack
+	// pointers or hosts vary in length.
+	n := 0
+	for k, t := range toks {
+		if t == Wildcard && k > 0 && toks[n-1] == Wildcard {
+			continue
+		}
+		toks[n] = t
+		n++
+	}
+	return dst[:start+n]
+}
+
+// isValueAfterEquals reports that the token before ends a "key =" or
+// "key=" assignment written with a space.
+func isValueAfterEquals(prev string) bool {
+	return prev != "" && prev[len(prev)-1] == '=' && prev != "=="
+}
+
+// isBoolean accepts true and false in any case, values by nature.
+func isBoolean(t string) bool {
+	t = trimPunct(t)
+	return strings.EqualFold(t, "true") || strings.EqualFold(t, "false")
+}
+
+// authWords precede "for NAME" in sshd-style messages ("Failed password
+// for root").
+var authWords = map[string]bool{
+	"password": true, "publickey": true, "keyboard-interactive/pam": true, "hostbased": true,
+	"gssapi-with-mic": true, "none": true, "passwort": true,
+}
+
+// nameContext reports that raw[k] follows a word that introduces a name.
+func nameContext(raw []string, k int) bool {
+	p := trimPunct(raw[k-1])
+	if len(p) < 3 || len(p) > 24 {
+		return false
+	}
+	p = strings.ToLower(p)
+	if namePrefixes[p] {
+		return true
+	}
+	return (p == "for" || p == "für") && k >= 2 && authWords[strings.ToLower(raw[k-2])]
 }
 
 // namePrefixes are words after which a single word names something
 // variable: a user, host or file ("Invalid user admin from …").
 var namePrefixes = map[string]bool{
 	"user": true, "users": true, "username": true, "benutzer": true, "login": true, "account": true,
-	"owner": true, "mandant": true,
+	"owner": true, "mandant": true, "client": true,
 }
 
 // isNameValue accepts a word that can be a name: not a stop word and not
@@ -103,21 +148,13 @@ var stopWords = map[string]bool{
 	"could": true, "should": true, "would": true, "are": true, "were": true, "be": true, "been": true,
 	"already": true, "logged": true, "none": true, "null": true, "session": true, "request": true,
 	"von": true, "für": true, "mit": true, "ist": true, "nicht": true, "der": true, "die": true, "das": true,
-	"wurde": true, "hat": true, "kann": true, "unbekannt": true,
+	"wurde": true, "hat": true, "kann": true, "unbekannt": true, "invalid": true, "illegal": true,
+	"attempting": true, "closed": true, "connection": true,
 }
 
 var durationUnits = map[string]bool{
 	"s": true, "sec": true, "secs": true, "second": true, "seconds": true, "ms": true,
 	"min": true, "mins": true, "minute": true, "minutes": true, "h": true, "hours": true,
-}
-
-// rawTokenBefore returns the k-th whitespace-delimited token of msg.
-func rawTokenBefore(msg string, k int) string {
-	f := strings.Fields(msg)
-	if k < len(f) {
-		return f[k]
-	}
-	return ""
 }
 
 // isPunct reports quotes, brackets and punctuation around words.
@@ -152,7 +189,7 @@ func isDelim(c byte) bool {
 
 // maskToken masks one whitespace-delimited token.
 func maskToken(t string) string {
-	if wholeVariable(t) {
+	if wholeVariable(t) || emptyValue(t) {
 		return Wildcard
 	}
 	digit := false
@@ -183,7 +220,7 @@ func maskToken(t string) string {
 			j++
 		}
 		piece := t[i:j]
-		if afterEq || hasDigit(piece) || wholeVariable(piece) {
+		if afterEq || (hasDigit(piece) && !isVersionedWord(piece)) || wholeVariable(piece) {
 			b.WriteString(Wildcard)
 		} else {
 			b.WriteString(piece)
@@ -196,6 +233,36 @@ func maskToken(t string) string {
 		return Wildcard
 	}
 	return b.String()
+}
+
+// emptyValue recognises an empty variable: "()", "[]", "”" and the like.
+func emptyValue(t string) bool {
+	t = strings.TrimRight(t, ",;:.")
+	switch t {
+	case "()", "[]", "{}", "''", `""`, "<>":
+		return true
+	}
+	return false
+}
+
+// isVersionedWord accepts names with one trailing digit such as SOCKS5,
+// ssh2 or md5, which are constants, unlike device or node numbers.
+func isVersionedWord(p string) bool {
+	n := len(p)
+	if n < 4 || !dig(p, n-1) {
+		return false
+	}
+	for i := 0; i < n-1; i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	switch strings.ToLower(p[:n-1]) {
+	case "eth", "cpu", "tty", "sda", "sdb", "sdc", "hda", "wlan", "node", "host", "core", "disk", "lun", "port", "alt", "slot", "bond", "vlan", "user", "test":
+		return false
+	}
+	return true
 }
 
 func hasLetter(s string) bool {
@@ -238,7 +305,11 @@ func isHostName(t string) bool {
 		t = t[:c]
 	}
 	dot := strings.LastIndexByte(t, '.')
-	if dot <= 0 || !tlds[strings.ToLower(t[dot+1:])] {
+	if dot <= 0 {
+		return false
+	}
+	tld := t[dot+1:]
+	if !tlds[strings.ToLower(tld)] && !(len(tld) == 2 && tld[0] >= 'a' && tld[0] <= 'z' && tld[1] >= 'a' && tld[1] <= 'z' && strings.Count(t, ".") >= 2) {
 		return false
 	}
 	for i := 0; i < dot; i++ {

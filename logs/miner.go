@@ -94,16 +94,23 @@ func isPlainWord(t string) bool {
 	return true
 }
 
-// isNameWord reports a capitalised word of letters such as GET, RUNNING or
-// TaskAttempt, ignoring surrounding quotes and punctuation.
-func isNameWord(t string) bool {
+// isWordToken reports a word of letters such as GET, RUNNING, TaskAttempt
+// or startup, ignoring surrounding quotes and punctuation.
+func isWordToken(t string) bool {
 	t = trimPunct(t)
-	if len(t) < 2 || t[0] < 'A' || t[0] > 'Z' {
+	if len(t) < 2 {
 		return false
 	}
-	for i := 1; i < len(t); i++ {
+	if isVersionedWord(t) {
+		return true
+	}
+	if t[0] >= 'a' && t[0] <= 'z' && strings.ContainsAny(t[1:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		// lowerCamelCase names a program variable or field: may vary.
+		return false
+	}
+	for i := 0; i < len(t); i++ {
 		c := t[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_') {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-' || c >= 0x80) {
 			return false
 		}
 	}
@@ -191,9 +198,11 @@ func similarity(t *Template, toks []string) float64 {
 		}
 		if tt == tok {
 			eq++
-		} else if isNameWord(tt) && isNameWord(tok) {
-			// Capitalised words (GET/POST, NEW/RUNNING, Task/TaskAttempt)
-			// name distinct events rather than variable values.
+		} else if isWordToken(tt) && isWordToken(tok) && tt[0] != '(' && tok[0] != '(' {
+			// Different words (GET/POST, NEW/RUNNING, Task/TaskAttempt,
+			// startup/shutdown) name distinct events; variable names were
+			// masked already. A word in parentheses, "(java)", is often a
+			// variable name and may still merge.
 			return 0
 		}
 	}
