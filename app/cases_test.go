@@ -1,0 +1,239 @@
+package app
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"werkbank/assets"
+	"werkbank/cases"
+	"werkbank/kb"
+)
+
+// notifyRecorder records the desktop notifications of the app.
+type notifyRecorder struct {
+	fyne.App
+	got []*fyne.Notification
+}
+
+func (r *notifyRecorder) SendNotification(n *fyne.Notification) { r.got = append(r.got, n) }
+
+// casesHarness is the main window with the demo cases on the cases screen.
+func casesHarness(t *testing.T) (*harness, *casesScreen) {
+	t.Helper()
+	h := newHarness(t, kb.RoleSpecialist)
+	n, err := h.u.cases.SeedDemo(context.Background(), assets.Demo)
+	if err != nil || n < 12 {
+		t.Fatalf("seed demo cases: %d, %v", n, err)
+	}
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	return h, h.u.cs
+}
+
+func TestCaseListSortedWithColours(t *testing.T) {
+	h, s := casesHarness(t)
+	want, err := h.u.cases.List(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.items) != len(want) {
+		t.Fatalf("list shows %d cases, store has %d open", len(s.items), len(want))
+	}
+	for i := range want {
+		if s.items[i].ID != want[i].ID {
+			t.Fatalf("row %d is %s, want %s", i, s.items[i].ID, want[i].ID)
+		}
+	}
+	if s.items[0].State != cases.StateBreached {
+		t.Fatalf("first row is not breached: %+v", s.items[0])
+	}
+	// The rendered row carries the clock's colour and the due time.
+	row := s.newRow()
+	s.updateRow(0, row)
+	sw := row.(*fyne.Container).Objects[1].(*fyne.Container).Objects[0].(*canvas.Rectangle)
+	if sw.FillColor != theme.Color(theme.ColorNameError) {
+		t.Fatalf("breached row colour %v", sw.FillColor)
+	}
+	if txt := strings.Join(texts(row), " "); !strings.Contains(txt, s.items[0].ID) || !strings.Contains(txt, "breached") {
+		t.Fatalf("row text %q", txt)
+	}
+	for i, it := range s.items {
+		if it.State == cases.StateDueSoon {
+			s.updateRow(i, row)
+			if sw.FillColor != theme.Color(theme.ColorNameWarning) {
+				t.Fatalf("due-soon row colour %v", sw.FillColor)
+			}
+		}
+	}
+	// Showing solved and closed cases too.
+	test.Tap(s.openOnly)
+	all, _ := h.u.cases.List(context.Background(), false)
+	h.wait("all cases", func() bool { return len(s.items) == len(all) })
+}
+
+// selectCase selects the case with the title prefix and waits for its detail.
+func selectCase(h *harness, s *casesScreen, title string) cases.Summary {
+	h.t.Helper()
+	for i, it := range s.items {
+		if strings.HasPrefix(it.Title, title) {
+			s.list.Select(i)
+			h.wait("the detail of "+it.ID, func() bool { return s.cur != nil && s.cur.ID == it.ID })
+			return it
+		}
+	}
+	h.t.Fatalf("no case %q in the list", title)
+	return cases.Summary{}
+}
+
+func TestCaseDetailNoteAndEscalation(t *testing.T) {
+	h, s := casesHarness(t)
+	it := selectCase(h, s, "Produktion steht")
+	detail := strings.Join(texts(s.detail), "\n")
+	for _, want := range []string{it.ID, "Kraus Maschinenbau GmbH", "Premium 24/7", "reaction: ok", "resolution: due soon", "Workaround: Schnittstellenjob"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	before := len(s.cur.Activities)
+	s.kind.SetSelected("call")
+	test.Type(s.note, "Rückruf: Queue abgearbeitet")
+	test.Tap(s.addNote)
+	h.wait("the new activity", func() bool { return s.cur != nil && len(s.cur.Activities) == before+1 })
+	stored, err := h.u.cases.Get(context.Background(), it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := stored.Activities[len(stored.Activities)-1]
+	if last.Kind != cases.KindCall || last.Text != "Rückruf: Queue abgearbeitet" || last.By != "tester" || s.note.Text != "" {
+		t.Fatalf("stored activity %+v", last)
+	}
+
+	// The checklist names what is missing and keeps the button disabled.
+	s.escalateDialog()
+	f := s.escDialog
+	if !strings.Contains(f.missing.Text, cases.MissingReproduced) || !strings.Contains(f.missing.Text, cases.MissingLogs) || !f.confirm.Disabled() {
+		t.Fatalf("empty checklist: %q, disabled %t", f.missing.Text, f.confirm.Disabled())
+	}
+	test.Type(f.repro, "ERPplus 8.0.2.1144 Demo")
+	test.Type(f.done, "Job neu gestartet")
+	test.Type(f.findings, "Queue hängt nach Timeout")
+	if !strings.Contains(f.missing.Text, cases.MissingLogs) || strings.Contains(f.missing.Text, cases.MissingReproduced) || !f.confirm.Disabled() {
+		t.Fatalf("checklist without logs: %q", f.missing.Text)
+	}
+
+	// A case with logs attached can be escalated from the dialog.
+	it = selectCase(h, s, "REST-API")
+	s.escalateDialog()
+	f = s.escDialog
+	test.Type(f.repro, "ERPplus 8.0.2.1144 Demo")
+	test.Type(f.done, "Access-Log ausgewertet")
+	test.Type(f.findings, "API-5040 nach 120 s")
+	if !strings.Contains(f.missing.Text, "complete") || f.confirm.Disabled() {
+		t.Fatalf("complete checklist: %q", f.missing.Text)
+	}
+	test.Tap(f.confirm)
+	h.wait("the escalation", func() bool { return s.cur != nil && s.cur.ID == it.ID && s.cur.Status == cases.StatusWaitingVendor })
+	if s.cur.Level != 3 || s.curSLA.Vendor == nil || !s.actions["escalate"].Disabled() {
+		t.Fatalf("escalated case %+v", s.cur)
+	}
+
+	// The bundle goes where the user says, never over an existing file.
+	out := filepath.Join(t.TempDir(), "bundle.zip")
+	s.writeBundle(it.ID, out)
+	h.wait("the bundle", func() bool { _, err := os.Stat(out); return err == nil })
+	if err := os.WriteFile(out+".keep", []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.writeBundle(it.ID, out+".keep")
+	h.settle()
+	if b, _ := os.ReadFile(out + ".keep"); string(b) != "x" {
+		t.Fatal("an existing file was overwritten by the bundle")
+	}
+}
+
+func TestSLANotifications(t *testing.T) {
+	h, _ := casesHarness(t)
+	rec := &notifyRecorder{App: h.u.app}
+	h.u.app = rec
+	w := &slaWatch{u: h.u, seen: map[string]cases.State{}}
+	w.check(context.Background())
+	h.settle()
+	if len(rec.got) != 1 || !strings.Contains(rec.got[0].Title, "cases need attention") || !strings.Contains(rec.got[0].Content, "due soon") {
+		t.Fatalf("notifications %+v", rec.got)
+	}
+	// Nothing new: no second notification.
+	w.check(context.Background())
+	h.settle()
+	if len(rec.got) != 1 {
+		t.Fatalf("repeated notification: %+v", rec.got[1:])
+	}
+	one := notification([]cases.Summary{{ID: "C-1", Title: "T", Customer: "K", Clock: "resolution", State: cases.StateDueSoon}})
+	if one.Title != "SLA due soon: C-1" {
+		t.Fatalf("single notification %+v", one)
+	}
+}
+
+// countImages counts the images below o.
+func countImages(o fyne.CanvasObject) int {
+	switch o := o.(type) {
+	case *canvas.Image:
+		return 1
+	case *fyne.Container:
+		n := 0
+		for _, c := range o.Objects {
+			n += countImages(c)
+		}
+		return n
+	case *container.Scroll:
+		return countImages(o.Content)
+	}
+	return 0
+}
+
+func TestTeamReportExport(t *testing.T) {
+	h, _ := casesHarness(t)
+	h.u.selectScreen("reports")
+	h.wait("the charts", func() bool {
+		obj := h.u.built["reports"]
+		return obj != nil && countImages(obj) == 3 && strings.Contains(strings.Join(texts(obj), " "), "open cases")
+	})
+	rep, err := h.u.cases.TeamReport(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &reportsScreen{u: h.u, rep: rep, charts: reportCharts(rep, chartTitles())}
+	dir := t.TempDir()
+	pngPath, htmlPath := filepath.Join(dir, "r.png"), filepath.Join(dir, "r.html")
+	if err := r.export("png", pngPath); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds().Dx() != chartW || img.Bounds().Dy() != 3*chartH {
+		t.Fatalf("PNG %v: %v", img.Bounds(), err)
+	}
+	if err := r.export("html", htmlPath); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := os.ReadFile(htmlPath)
+	if strings.Count(string(page), "<img") != 3 || !strings.Contains(string(page), "ERPplus 8.0 Disposition") || !strings.Contains(string(page), "Open cases by age") {
+		t.Fatalf("HTML report:\n%.2000s", page)
+	}
+	if err := r.export("png", pngPath); err == nil {
+		t.Fatal("export over an existing file")
+	}
+}
