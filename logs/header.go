@@ -268,6 +268,18 @@ func (sc *hdrScan) step(tok string) bool {
 		sc.pos += len(tok)
 		return true
 	}
+	if seen && sc.h.Component == "" && isComponent(tok) {
+		// "Layer   : message": a padded tag before a lone colon.
+		p := sc.pos + len(tok)
+		for p < len(sc.s) && sc.s[p] == ' ' {
+			p++
+		}
+		if p > sc.pos+len(tok) && p+1 < len(sc.s) && sc.s[p] == ':' && sc.s[p+1] == ' ' {
+			sc.h.Component = tok
+			sc.pos = p + 1
+			return false
+		}
+	}
 	if sc.h.Level != "" && sc.h.Component == "" && isLogger(tok) {
 		sc.h.Component = tok
 		sc.pos += len(tok)
@@ -282,9 +294,11 @@ func (sc *hdrScan) step(tok string) bool {
 func (sc *hdrScan) lookahead(tok string, seen bool) bool {
 	p := sc.pos
 	var toks []string
+	var starts []int
 	for i := 0; i < 4 && p < len(sc.s); i++ {
 		t := sc.tokenAt(p)
 		toks = append(toks, t)
+		starts = append(starts, p)
 		p += len(t)
 		for p < len(sc.s) && (sc.s[p] == ' ' || sc.s[p] == '\t') {
 			p++
@@ -292,7 +306,16 @@ func (sc *hdrScan) lookahead(tok string, seen bool) bool {
 	}
 	for i := 1; i < len(toks); i++ {
 		t := toks[i]
-		if n, kind := matchTS(t); n > 0 && (kind == tsEpoch || kind == tsISO || kind == tsDate) && n == len(t) {
+		n, kind := matchTS(t)
+		whole := n > 0 && (kind == tsEpoch || kind == tsISO || kind == tsDate) && n == len(t)
+		if !whole && i <= 2 {
+			// A multi-word timestamp such as "Nov 9 12:01:01" (after a
+			// header timestamp only the syslog form, as in Thunderbird).
+			if n, kind := matchTS(sc.s[starts[i]:]); n > 0 && kind != tsTime && kind != tsEpoch && (!sc.ts || kind == tsSyslog) {
+				whole = true
+			}
+		}
+		if whole {
 			for j := 0; j < i; j++ {
 				sc.skipSpace()
 				sc.pos += len(toks[j])

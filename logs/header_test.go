@@ -54,6 +54,12 @@ func TestSplitHeader(t *testing.T) {
 			"Buchung 4711 konnte nicht gespeichert werden", "ERROR", time.Date(2026, 11, 27, 10, 15, 30, 123e6, time.UTC)},
 		{"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326",
 			"\"GET /apache_pb.gif HTTP/1.0\" 200 2326", "", time.Date(2000, 10, 10, 20, 55, 36, 0, time.UTC)},
+		{"- 1131566461 2005.11.09 ladmin Nov 9 12:01:01 ladmin/ladmin crond(pam_unix)[2915]: session closed for user root",
+			"session closed for user root", "", time.Unix(1131566461, 0).UTC()},
+		{"03-17 16:13:40.345  1702  8671 V Layer   : setting buffer with usage: 3",
+			"setting buffer with usage: 3", "TRACE", time.Date(year, 3, 17, 16, 13, 40, 345e6, time.UTC)},
+		{"- 1117869872 2005.06.04 UNKNOWN_LOCATION 2005-06-04-00.24.32.432192 UNKNOWN_LOCATION RAS MMCS ERROR idoproxydb hit ASSERT condition",
+			"idoproxydb hit ASSERT condition", "ERROR", time.Unix(1117869872, 0).UTC()},
 		{"\tat com.acme.erp.Posting.run(Posting.java:42)", "at com.acme.erp.Posting.run(Posting.java:42)", "", time.Time{}},
 		{"", "", "", time.Time{}},
 	}
