@@ -148,3 +148,16 @@ var (
 	genUsers = []string{"mueller", "schmidt", "becker", "wagner", "hoffmann", "koch", "richter", "klein", "wolf", "neumann"}
 	genHosts = []string{"erp-as01", "erp-as02", "erp-db01", "print01", "edi-gw01", "lic01"}
 )
+
+// Compound vocabulary: German ERP compounds (Kunden+stamm+liste) and
+// English noun pairs make the articles of a large corpus distinguishable,
+// as product-specific terms do in real documentation.
+var (
+	compoundHeads = []string{"Kunden", "Lieferanten", "Artikel", "Auftrags", "Rechnungs", "Lager", "Buchungs", "Preis", "Zahlungs", "Versand", "Druck", "Konten", "Beleg", "Bestell", "Fertigungs", "Material", "Mahn", "Steuer", "Kosten", "Waren", "Serien", "Chargen", "Prüf", "Kassen", "Fracht", "Mandanten", "Benutzer", "Schnittstellen", "Termin", "Projekt", "Vertrags", "Rabatt", "Provisions", "Inventur", "Touren", "Etiketten"}
+	compoundTails = []string{"stamm", "liste", "nummer", "position", "sperre", "gruppe", "art", "datum", "kennzeichen", "vorlage", "protokoll", "lauf", "prüfung", "schlüssel", "tabelle", "maske", "übersicht", "journal", "historie", "statistik", "export", "import", "einstellung", "verwaltung", "kalender", "status", "bericht", "dialog", "filter", "kette", "regel", "zuordnung"}
+	englishHeads  = []string{"customer", "vendor", "item", "order", "invoice", "stock", "posting", "price", "payment", "shipping", "print", "account", "document", "purchase", "production", "material", "dunning", "tax", "cost", "goods", "serial", "batch", "inspection", "cash", "freight", "company", "user", "interface", "schedule", "project", "contract", "discount"}
+	englishTails  = []string{"master", "list", "number", "line", "lock", "group", "type", "date", "flag", "template", "log", "run", "check", "key", "table", "form", "overview", "journal", "history", "statistics", "export", "import", "setting", "manager", "calendar", "status", "report", "dialog", "filter", "chain", "rule", "mapping"}
+	firmNames     = []string{"Müller", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Schmid"}
+	firmTrades    = []string{"Maschinenbau", "Elektrotechnik", "Logistik", "Haustechnik", "Metallbau", "Kunststofftechnik", "Lebensmittel", "Medizintechnik", "Antriebstechnik", "Verpackung", "Möbelwerke", "Baustoffe", "Feinmechanik", "Landtechnik", "Textil", "Druckerei"}
+	firmForms     = []string{"GmbH", "GmbH & Co. KG", "AG", "KG", "e.K."}
+)

@@ -21,13 +21,17 @@ func genArticle(rng *rand.Rand, i, minLen int) Article {
 	errMsg := fill(rng, pick(rng, ar.errors), code)
 	short := shortError(errMsg)
 	de := ar.lang == "de"
+	comp := compound(rng, ar.lang)
+	firm := fmt.Sprintf("%s %s %s", pick(rng, firmNames), pick(rng, firmTrades), pick(rng, firmForms))
 
 	var title string
-	switch rng.IntN(3) {
+	switch rng.IntN(4) {
 	case 0:
 		title = fmt.Sprintf("%s: %s (%s)", obj, short, code)
 	case 1:
-		title = fmt.Sprintf("%s %s", short, action)
+		title = fmt.Sprintf("%s %s (%s)", short, action, upperFirst(comp))
+	case 2:
+		title = fmt.Sprintf("%s, %s: %s", upperFirst(obj), upperFirst(comp), short)
 	default:
 		title = fmt.Sprintf("%s %s: %s", upperFirst(obj), action, short)
 	}
@@ -49,6 +53,11 @@ func genArticle(rng *rand.Rand, i, minLen int) Article {
 	} else {
 		fmt.Fprintf(&b, "%s the following message appears in module %s for the %s:\n\n> %s\n\n", upperFirst(action), ar.module, obj, errMsg)
 	}
+	if de {
+		fmt.Fprintf(&b, "Betroffen ist die %s bei %s (Mandant %d). ", upperFirst(comp), firm, 100+rng.IntN(900))
+	} else {
+		fmt.Fprintf(&b, "The %s at %s is affected (company %d). ", comp, firm, 100+rng.IntN(900))
+	}
 	b.WriteString(pick(rng, fillers[ar.lang]) + "\n")
 	sec("Log-Auszug", "Log excerpt")
 	rollback := "Transaktion zurückgesetzt, 0 Sätze geschrieben"
@@ -64,13 +73,20 @@ func genArticle(rng *rand.Rand, i, minLen int) Article {
 		fmt.Fprintf(&b, "%d. %s\n", k+1, f)
 	}
 	for extra := 0; b.Len() < minLen; extra++ {
+		// Real articles stay on their topic; some notes touch a
+		// neighbouring field.
 		other := &areas[rng.IntN(len(areas))]
-		if other.lang != ar.lang {
+		if other.lang != ar.lang || rng.IntN(10) < 6 {
 			other = ar
 		}
 		sec("Hinweis", "Note")
+		if de {
+			fmt.Fprintf(&b, "Siehe auch %s und %s. ", upperFirst(compound(rng, "de")), upperFirst(compound(rng, "de")))
+		} else {
+			fmt.Fprintf(&b, "See also %s and %s. ", compound(rng, "en"), compound(rng, "en"))
+		}
 		fmt.Fprintf(&b, "%s %s %s\n", pick(rng, fillers[ar.lang]), pick(rng, other.causes), pick(rng, other.fixes))
-		if extra%2 == 1 {
+		if extra%3 == 2 {
 			b.WriteString("```\n" + logLine(rng, other, fill(rng, pick(rng, other.errors), fmt.Sprintf("%s-%d", other.codePrefix, 1000+rng.IntN(9000)))) + "\n```\n")
 		}
 	}
@@ -91,6 +107,19 @@ func genArticle(rng *rand.Rand, i, minLen int) Article {
 		Updated:    created.Add(time.Duration(rng.IntN(2000)) * time.Hour),
 		Rev:        1,
 	}
+}
+
+// compound makes an ERP compound noun: two or three German parts
+// ("Kundenstammliste"), or an English noun pair.
+func compound(rng *rand.Rand, lang string) string {
+	if lang != "de" {
+		return pick(rng, englishHeads) + " " + pick(rng, englishTails)
+	}
+	w := pick(rng, compoundHeads)
+	if rng.IntN(3) == 0 {
+		w += strings.ToLower(pick(rng, compoundHeads))
+	}
+	return w + pick(rng, compoundTails)
 }
 
 // logLine formats msg as an OpenEdge-style AppServer log line.

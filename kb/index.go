@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -51,6 +53,16 @@ type index struct {
 func scorchConfig() map[string]interface{} {
 	return map[string]interface{}{
 		"unsafe_batch": true,
+		// Merge eagerly into few segments: fewer segments make fuzzy and
+		// prefix expansion cheaper and the index smaller.
+		"scorchMergePlanOptions": map[string]interface{}{
+			"MaxSegmentsPerTier":   2,
+			"SegmentsPerMergeTask": 10,
+			"TierGrowth":           10.0,
+			"FloorSegmentSize":     2000,
+			"MaxSegmentSize":       5000000,
+			"ReclaimDeletesWeight": 2.0,
+		},
 	}
 }
 
@@ -118,9 +130,6 @@ func createIndex(dir string) (*index, error) {
 // facets and filters.
 func newIndexMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	if err := addAnalyzers(m); err != nil {
-		return nil, err
-	}
 	m.ScoringModel = "bm25"
 	m.DefaultAnalyzer = textAnalyzer
 	m.StoreDynamic = false
@@ -132,7 +141,7 @@ func newIndexMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = textAnalyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = true
+		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f
 	}
@@ -246,12 +255,43 @@ func (ix *index) reset(ctx context.Context) error {
 	return nil
 }
 
-// close closes the index.
+// persistTimeout bounds how long close waits for the index to reach disk.
+const persistTimeout = 30 * time.Second
+
+// close waits until every applied batch is on disk, so that the next open
+// need not catch up, and closes the index.
 func (ix *index) close() error {
+	ix.waitPersisted(persistTimeout)
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}
 	return nil
+}
+
+// waitPersisted waits (at most timeout) until scorch has persisted its
+// current in-memory snapshot. Batches are applied without waiting for the
+// disk (unsafe_batch: the store is the durable copy); a snapshot lost in a
+// crash is caught up from the store's change feed on the next open.
+func (ix *index) waitPersisted(timeout time.Duration) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return
+	}
+	st, ok := sc.Stats().(*scorch.Stats)
+	if !ok {
+		return
+	}
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if atomic.LoadUint64(&st.LastPersistedEpoch) >= atomic.LoadUint64(&st.CurRootEpoch) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // docFreqs returns how many articles contain each term in the title or the
@@ -289,3 +329,4 @@ func (ix *index) docFreqs(ctx context.Context, terms []string) map[string]uint64
 func sortByDF[T any](xs []T, key func(T) uint64) {
 	sort.SliceStable(xs, func(i, j int) bool { return key(xs[i]) < key(xs[j]) })
 }
+

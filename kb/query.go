@@ -99,6 +99,21 @@ func (ix *index) analyze(text string) []string {
 	return out
 }
 
+// terms runs text through the index's text analyzer and returns all
+// terms in order.
+func (ix *index) terms(text string) []string {
+	a := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
+	if a == nil {
+		return nil
+	}
+	toks := a.Analyze([]byte(text))
+	out := make([]string, len(toks))
+	for i, tok := range toks {
+		out[i] = string(tok.Term)
+	}
+	return out
+}
+
 // textQuery builds the bleve query for the text of pq.
 func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 	terms := ix.analyze(pq.free)
@@ -134,19 +149,60 @@ func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 	return b
 }
 
-// phraseQuery matches p as a phrase in the title or the body.
+// phraseQuery requires every term of the phrase p in the title or the
+// body. The index keeps no positions (they would double its size), so
+// search verifies the word order on the stored text of the candidates.
 func (ix *index) phraseQuery(p string) query.Query {
-	var dis []query.Query
-	for _, f := range []string{fieldTitle, fieldBody} {
-		q := bleve.NewMatchPhraseQuery(p)
-		q.SetField(f)
-		q.Analyzer = textAnalyzer
-		if f == fieldTitle {
-			q.SetBoost(titleBoost)
-		}
-		dis = append(dis, q)
+	terms := ix.analyze(p)
+	if len(terms) == 0 {
+		return bleve.NewMatchAllQuery()
 	}
-	return bleve.NewDisjunctionQuery(dis...)
+	must := make([]query.Query, len(terms))
+	for i, t := range terms {
+		must[i] = fieldsQuery(t, false, 1)
+	}
+	return bleve.NewConjunctionQuery(must...)
+}
+
+// phraseTerms are the analysed terms of each phrase of pq.
+func (ix *index) phraseTerms(pq parsedQuery) [][]string {
+	var out [][]string
+	for _, p := range pq.phrases {
+		if ts := ix.terms(p); len(ts) > 0 {
+			out = append(out, ts)
+		}
+	}
+	return out
+}
+
+// containsPhrases reports whether every phrase occurs, as consecutive
+// analysed terms, in the title or the body of a.
+func (ix *index) containsPhrases(a Article, phrases [][]string) bool {
+	if len(phrases) == 0 {
+		return true
+	}
+	title := ix.terms(a.Title)
+	body := ix.terms(plainText(a.Body))
+	for _, p := range phrases {
+		if !containsSeq(title, p) && !containsSeq(body, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsSeq reports whether seq occurs consecutively in ts.
+func containsSeq(ts, seq []string) bool {
+outer:
+	for i := 0; i+len(seq) <= len(ts); i++ {
+		for j, s := range seq {
+			if ts[i+j] != s {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // termQuery matches term in field, exactly or (fuzzy) within edit distance

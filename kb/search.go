@@ -65,6 +65,11 @@ type FacetCount struct {
 // defaultLimit is the number of hits when Query.Limit is 0.
 const defaultLimit = 20
 
+// maxPhraseCandidates is how many of the best articles that contain all
+// words of the quoted phrases are checked for the word order. With more
+// candidates than that, Total counts the unverified candidates.
+const maxPhraseCandidates = 300
+
 // facetSize is the number of values reported per facet.
 const facetSize = 30
 
@@ -80,7 +85,15 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	req := bleve.NewSearchRequestOptions(full, limit, max(q.Offset, 0), false)
+	offset := max(q.Offset, 0)
+	phrases := ix.phraseTerms(pq)
+	size, from := limit, offset
+	if len(phrases) > 0 {
+		// Word order is verified on the stored text of the best
+		// candidates; paging happens after the verification.
+		size, from = maxPhraseCandidates, 0
+	}
+	req := bleve.NewSearchRequestOptions(full, size, from, false)
 	req.Fields = nil
 	req.IncludeLocations = false
 	if q.Facets {
@@ -103,17 +116,30 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 			return Results{}, fmt.Errorf("search %q: load hits: %w", q.Text, err)
 		}
 		hl := ix.newHighlighter(pq)
+		var verified uint64
 		for _, h := range res.Hits {
 			a, ok := arts[h.ID]
 			if !ok {
 				// The index lags behind a delete; skip the stale hit.
 				continue
 			}
+			if len(phrases) > 0 {
+				if !ix.containsPhrases(a, phrases) {
+					continue
+				}
+				verified++
+				if verified <= uint64(offset) || verified > uint64(offset+limit) {
+					continue
+				}
+			}
 			out.Hits = append(out.Hits, Hit{
 				ID: a.ID, Title: a.Title, Source: a.Source, Product: a.Product,
 				Status: a.Status, Tags: a.Tags, Score: h.Score,
 				Snippet: hl.snippet(a.Body),
 			})
+		}
+		if len(phrases) > 0 && res.Total <= maxPhraseCandidates {
+			out.Total = verified
 		}
 	}
 	if q.Facets {

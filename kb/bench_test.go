@@ -1,0 +1,242 @@
+package kb
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The scale benchmarks run on a generated corpus of WERKBANK_BENCH_N
+// articles (default 100,000) of about 2 KB: import through Store.SaveMany,
+// reopen, and search with both kinds of queries, reporting
+//
+//	import_s, peak_rss_MB, raw_MB, index_MB, index_ratio, open_ms,
+//	p50_ms, p95_ms and recall@5 (known-item queries over the corpus).
+//
+// Run: go test -run '^$' -bench BenchmarkKB -benchtime 1x ./kb/
+// With WERKBANK_BENCH_DIR set, the corpus is built there once and reused.
+const (
+	benchArticleLen = 1900
+	benchQueries    = 400
+)
+
+// benchN is the corpus size of the scale benchmarks.
+func benchN(b *testing.B) int {
+	if s := os.Getenv("WERKBANK_BENCH_N"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("WERKBANK_BENCH_N=%q: want a positive number", s)
+		}
+		return n
+	}
+	return 100_000
+}
+
+// benchArticle is article i of the benchmark corpus; it depends on i only.
+func benchArticle(i int) Article {
+	rng := rand.New(rand.NewPCG(uint64(i), 77))
+	return genArticle(rng, i, benchArticleLen)
+}
+
+// BenchmarkKB imports the corpus, reopens the store and searches it.
+func BenchmarkKB(b *testing.B) {
+	ctx := context.Background()
+	n := benchN(b)
+	dir := os.Getenv("WERKBANK_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	dbPath := filepath.Join(dir, "werkbank.db")
+	idxDir := filepath.Join(dir, "index")
+	by := User{Name: "bench", Role: RoleTeamLead}
+
+	var raw int64
+	b.Run("import", func(b *testing.B) {
+		if _, err := os.Stat(dbPath); err == nil {
+			b.Skip("reusing the corpus in WERKBANK_BENCH_DIR")
+		}
+		resetPeakRSS()
+		db := openBenchDB(b, dbPath)
+		start := time.Now()
+		st, err := Open(ctx, Config{DB: db, IndexDir: idxDir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw = 0
+		const chunk = 2000
+		for from := 0; from < n; from += chunk {
+			arts := make([]Article, 0, chunk)
+			for i := from; i < min(from+chunk, n); i++ {
+				a := benchArticle(i)
+				raw += int64(len(a.Title) + len(a.Body))
+				arts = append(arts, a)
+			}
+			if err := st.SaveMany(ctx, arts, by); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := st.Close(); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		idx := dirSize(b, idxDir)
+		b.ReportMetric(took.Seconds(), "import_s")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak_rss_MB")
+		b.ReportMetric(float64(raw)/(1<<20), "raw_MB")
+		b.ReportMetric(float64(idx)/(1<<20), "index_MB")
+		b.ReportMetric(float64(idx)/float64(raw), "index_ratio")
+		b.ReportMetric(float64(dirSize(b, dbPath))/(1<<20), "db_MB")
+	})
+
+	var (
+		st *Store
+		db *bolt.DB
+	)
+	b.Run("open", func(b *testing.B) {
+		start := time.Now()
+		var err error
+		db = openBenchDB(b, dbPath)
+		st, err = Open(ctx, Config{DB: db, IndexDir: idxDir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "open_ms")
+	})
+	if st == nil {
+		b.Fatal("store not opened")
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			b.Error(err)
+		}
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
+
+	for _, kind := range []string{"short", "paste"} {
+		b.Run("search_"+kind, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(9, 9))
+			type kq struct{ id, text string }
+			qs := make([]kq, benchQueries)
+			for i := range qs {
+				a := benchArticle(rng.IntN(n))
+				if kind == "short" {
+					qs[i] = kq{a.ID, shortQuery(rng, a)}
+				} else {
+					qs[i] = kq{a.ID, pasteQuery(rng, a)}
+				}
+			}
+			// Warm up the caches with a pass over the queries.
+			for _, q := range qs[:benchQueries/4] {
+				if _, err := st.Search(ctx, Query{Text: q.text, Limit: 10}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat := make([]time.Duration, 0, len(qs))
+			found := 0
+			for _, q := range qs {
+				start := time.Now()
+				res, err := st.Search(ctx, Query{Text: q.text, Limit: 10})
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+				for k, h := range res.Hits {
+					if k < 5 && h.ID == q.id {
+						found++
+					}
+				}
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
+			b.ReportMetric(ms(lat[len(lat)*95/100]), "p95_ms")
+			b.ReportMetric(ms(lat[len(lat)-1]), "max_ms")
+			b.ReportMetric(float64(found)/float64(len(qs)), "recall@5")
+		})
+	}
+}
+
+// BenchmarkSearchQuality measures query latency on the quality corpus.
+func BenchmarkSearchQuality(b *testing.B) {
+	ix, load := indexArticles(b, loadQualityArticles(b))
+	qs := loadQualityQueries(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := qs[i%len(qs)]
+		if _, err := ix.search(context.Background(), Query{Text: q.text, Limit: 10}, load); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func openBenchDB(b *testing.B, path string) *bolt.DB {
+	b.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// dirSize is the total size of the files under path.
+func dirSize(b *testing.B, path string) int64 {
+	b.Helper()
+	var total int64
+	err := filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			total += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return total
+}
+
+// resetPeakRSS resets the kernel's peak-RSS mark of this process (Linux).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o644) }
+
+// peakRSS is the peak resident set size in bytes since the last reset
+// (VmHWM on Linux; 0 where unavailable).
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb); err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
