@@ -329,4 +329,3 @@ func (ix *index) docFreqs(ctx context.Context, terms []string) map[string]uint64
 func sortByDF[T any](xs []T, key func(T) uint64) {
 	sort.SliceStable(xs, func(i, j int) bool { return key(xs[i]) < key(xs[j]) })
 }
-
