@@ -177,9 +177,7 @@ func (s *casesScreen) messageDialog() {
 			msg, err = s.u.cases.SendMessage(ctx, c.ID, in, s.by())
 			return err
 		}, func() {
-			if w := s.u.window(); w != nil {
-				w.Clipboard().SetContent(msg.Subject + "\n\n" + msg.Body)
-			}
+			s.u.app.Clipboard().SetContent(msg.Subject + "\n\n" + msg.Body)
 		})
 	}, s.u.window())
 	d.Resize(fyne.NewSize(640, 560))

@@ -96,7 +96,8 @@ func (ch barChart) render() *image.RGBA {
 			}
 			top = math.Max(top, sum)
 		}
-		top = math.Max(1, math.Ceil(top))
+		// A multiple of the four grid steps keeps the tick labels whole.
+		top = math.Max(4, math.Ceil(top/4)*4)
 	}
 	plotW, plotH := chartW-padL-padR, chartH-padT-padB
 	y0 := padT + plotH
@@ -133,6 +134,20 @@ func (ch barChart) render() *image.RGBA {
 			}
 			bx := x + j*barW
 			fillRect(img, image.Rect(bx, y0-h, bx+barW-1, y0), s.color)
+			// The value above the bar, so that 0 % is visible too.
+			if label := ch.yFmt(s.values[i]); textWidth(label) <= barW {
+				text(img, bx+(barW-textWidth(label))/2, y0-h-3, label, ink)
+			}
+		}
+		if ch.stacked && base < y0 {
+			sum := 0.0
+			for _, s := range ch.series {
+				if !math.IsNaN(s.values[i]) {
+					sum += s.values[i]
+				}
+			}
+			label := ch.yFmt(sum)
+			text(img, x+(barW-textWidth(label))/2, base-3, label, ink)
 		}
 		label := []rune(ascii.Replace(cat))
 		if n := slot / 7; len(label) > n && n > 3 {

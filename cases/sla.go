@@ -156,7 +156,12 @@ func evalClock(pts []point, spec clockSpec, cals calendars, now time.Time) (Cloc
 	}
 	last := pts[lastIdx]
 	if clk.DoneAt == nil && spec.stopped != nil && spec.stopped(last.status) {
-		clk.DoneAt = ptr(last.at)
+		// Done when the final stop began (solved, then closed: solved).
+		j := lastIdx
+		for j > 0 && spec.stopped(pts[j-1].status) {
+			j--
+		}
+		clk.DoneAt = ptr(pts[j].at)
 	}
 	T := spec.target(last.prio)
 	clk.Target = T
