@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"werkbank/assets"
+	"werkbank/cases"
 	"werkbank/kb"
 	"werkbank/workspace"
 )
@@ -59,6 +60,7 @@ func Run(ctx context.Context, ws *workspace.Workspace) error {
 	if ws.Fresh {
 		u.seedDemoAsync()
 	}
+	u.startCases(ws.Fresh)
 	u.focusStart()
 	// Quit when the caller's context ends (e.g. Ctrl-C in the terminal).
 	parent := ctx
@@ -99,6 +101,9 @@ type ui struct {
 	win fyne.Window
 
 	kb *kb.Store
+	// cases is the case store; cs is the cases screen once built.
+	cases *cases.Store
+	cs    *casesScreen
 
 	// user is the local current user (settings), until sync brings
 	// real accounts.
@@ -144,9 +149,15 @@ func newUI(ctx context.Context, ws *workspace.Workspace, a fyne.App) (*ui, error
 		cancel()
 		return nil, fmt.Errorf("open the knowledge base in %s: %w", ws.Dir, err)
 	}
+	caseStore, err := cases.Open(ctx, cases.Config{DB: ws.DB, AttachDir: ws.Path("attachments")})
+	if err != nil {
+		cancel()
+		return nil, errors.Join(fmt.Errorf("open the cases in %s: %w", ws.Dir, err), store.Close())
+	}
 	u := &ui{
 		ctx: ctx, cancel: cancel, ws: ws, app: a,
 		kb:     store,
+		cases:  caseStore,
 		user:   loadUser(a.Preferences()),
 		built:  map[string]fyne.CanvasObject{},
 		onShow: map[string]func(){},
@@ -160,7 +171,8 @@ func newUI(ctx context.Context, ws *workspace.Workspace, a fyne.App) (*ui, error
 // its placeholder constructor with your own (e.g. build: casesScreen).
 func (u *ui) defaultScreens() []screen {
 	return []screen{
-		{id: "cases", label: lang.X("nav.cases", "Cases"), icon: theme.DocumentIcon(), build: placeholderCases},
+		{id: "cases", label: lang.X("nav.cases", "Cases"), icon: theme.DocumentIcon(), build: buildCasesScreen},
+		{id: "reports", label: lang.X("nav.reports", "Team report"), icon: theme.GridIcon(), build: buildReportsScreen},
 		{id: "kb", label: lang.X("nav.kb", "Knowledge base"), icon: theme.SearchIcon(), build: buildKBScreen},
 		{id: "review", label: lang.X("nav.review", "Review queue"), icon: theme.ConfirmIcon(), build: buildReviewScreen},
 		{id: "remote", label: lang.X("nav.remote", "Remote sessions"), icon: theme.ComputerIcon(), build: placeholderRemote},
