@@ -418,7 +418,11 @@ func caseBundle(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	return withCases(ctx, e, func(ws *workspace.Workspace, s *cases.Store) error {
-		res, err := s.Bundle(ctx, pos[0], pos[1], cases.BundleOptions{Verifier: auditVerifier(ws), Redactor: caseRedactor(), By: caseUser()})
+		red, err := caseRedactor()
+		if err != nil {
+			return err
+		}
+		res, err := s.Bundle(ctx, pos[0], pos[1], cases.BundleOptions{Verifier: newAuditVerifier(ws), Redactor: red, By: caseUser()})
 		if err != nil {
 			return err
 		}

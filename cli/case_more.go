@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -14,19 +15,34 @@ import (
 	"werkbank/assets"
 	"werkbank/cases"
 	"werkbank/kb"
+	"werkbank/logs"
 	"werkbank/workspace"
 )
 
 // demoFS is the file system with the demo content.
 func demoFS() fs.FS { return assets.Demo }
 
-// auditVerifier is the audit verification for bundles; nil until the
-// remote package provides one (the bundle then notes "no audit logs").
-func auditVerifier(*workspace.Workspace) cases.AuditVerifier { return nil }
+// logsRedactor adapts the logs package's redaction to cases.Redactor.
+type logsRedactor struct{ r *logs.Redactor }
 
-// caseRedactor is the redaction for bundles; nil selects the cases
-// package's BasicRedactor.
-func caseRedactor() cases.Redactor { return nil }
+// Redact copies src to dst with secrets masked and counts them.
+func (l logsRedactor) Redact(ctx context.Context, dst io.Writer, src io.Reader) (int, error) {
+	rep, err := l.r.Redact(ctx, src, dst)
+	n := 0
+	for _, c := range rep.Totals() {
+		n += c
+	}
+	return n, err
+}
+
+// caseRedactor is the redaction for bundles: the logs package's rules.
+func caseRedactor() (cases.Redactor, error) {
+	r, err := logs.NewRedactor(logs.RedactorConfig{})
+	if err != nil {
+		return nil, fmt.Errorf("redaction rules: %w", err)
+	}
+	return logsRedactor{r: r}, nil
+}
 
 func caseMail(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("mail", "case mail ID TEMPLATE [--lang de|en] [--text T]",
