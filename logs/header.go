@@ -244,7 +244,8 @@ func (sc *hdrScan) step(tok string) bool {
 	switch {
 	case tok == "-" || tok == "--" || tok == "---" || tok == "|" || tok == "::" || tok == ":":
 		sc.pos += len(tok)
-		return true
+		// "logger - message": the separator after the logger ends the header.
+		return sc.h.Component == ""
 	case len(tok) > 1 && tok[len(tok)-1] == ':' && seen && isComponent(tok[:len(tok)-1]):
 		sc.h.Component = strings.TrimSuffix(tok, ":")
 		sc.pos += len(tok)

@@ -220,7 +220,7 @@ func maskToken(t string) string {
 			j++
 		}
 		piece := t[i:j]
-		if afterEq || (hasDigit(piece) && !isVersionedWord(piece)) || wholeVariable(piece) {
+		if afterEq || (hasDigit(piece) && !isVersionedWord(piece) && !isErrorCode(piece)) || wholeVariable(piece) {
 			b.WriteString(Wildcard)
 		} else {
 			b.WriteString(piece)
@@ -243,6 +243,19 @@ func emptyValue(t string) bool {
 		return true
 	}
 	return false
+}
+
+// isErrorCode accepts error codes such as ORA-00060 or SPOOL-0815: they
+// name the problem and stay in the template.
+func isErrorCode(p string) bool {
+	i := 0
+	for i < len(p) && p[i] >= 'A' && p[i] <= 'Z' {
+		i++
+	}
+	if i < 2 || i+3 > len(p) || (p[i] != '-' && p[i] != '_') {
+		return false
+	}
+	return digits(p, i+1, len(p)-i-1)
 }
 
 // isVersionedWord accepts names with one trailing digit such as SOCKS5,
