@@ -47,9 +47,8 @@ type casesScreen struct {
 	// escDialog is the open escalation dialog's form (for tests).
 	escDialog *escalateForm
 
-	// audit verifies audit logs and recordings for bundles and redactor
-	// cleans them; nil until the remote and logs screens provide them (the
-	// bundle then says "no audit logs" and uses the basic redaction).
+	// audit verifies audit logs and recordings for bundles (remote) and
+	// redactor removes secrets (logs).
 	audit    cases.AuditVerifier
 	redactor cases.Redactor
 }
@@ -101,6 +100,10 @@ func hours(d time.Duration) string {
 func buildCasesScreen(u *ui) fyne.CanvasObject {
 	s := &casesScreen{u: u, actions: map[string]*widget.Button{}}
 	u.cs = s
+	var err error
+	if s.audit, s.redactor, err = bundleHelpers(u.ws.Dir); err != nil {
+		fyne.LogError("cases: bundle helpers", err)
+	}
 	s.list = widget.NewList(func() int { return len(s.items) }, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(s.items) {
