@@ -60,6 +60,8 @@ type remembered struct {
 	Server      string `json:"server"`
 	Token       string `json:"token"`
 	Fingerprint string `json:"fingerprint"`
+	// ServerID is the id the server gave on the last contact.
+	ServerID string `json:"server_id,omitempty"`
 }
 
 // Client syncs the replicas with a server. Its methods are safe for
@@ -117,8 +119,8 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
 				return fmt.Errorf("decode remembered server: %w", err)
 			}
 		}
-		if cfg.Server != "" && cfg.Server != c.conf.Server {
-			c.conf.Server, c.conf.Fingerprint = strings.TrimRight(cfg.Server, "/"), ""
+		if srv := strings.TrimRight(cfg.Server, "/"); srv != "" && srv != c.conf.Server {
+			c.conf.Server, c.conf.Fingerprint = srv, ""
 		}
 		if cfg.Token != "" {
 			c.conf.Token = cfg.Token
@@ -261,7 +263,25 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 	if !nameRE.MatchString(info.ServerID) {
 		return Info{}, fmt.Errorf("server sent an invalid id %q", info.ServerID)
 	}
-	return info, c.pinSeen()
+	if err := c.pinSeen(); err != nil {
+		return Info{}, err
+	}
+	return info, c.rememberID(info.ServerID)
+}
+
+// rememberID keeps the server's id, so that local edits can be put into
+// its outbox while it is out of reach.
+func (c *Client) rememberID(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conf.ServerID == id {
+		return nil
+	}
+	c.conf.ServerID = id
+	conf := c.conf
+	return c.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketClient), keyConfig, conf)
+	})
 }
 
 func putJSON(b *bolt.Bucket, key []byte, v any) error {

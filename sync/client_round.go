@@ -71,15 +71,28 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 }
 
 func (c *Client) syncRound(ctx context.Context) (Report, error) {
-	info, err := c.Info(ctx)
-	if err != nil {
-		return Report{}, err
-	}
 	srv, _ := c.Server()
 	rep := Report{Server: srv}
-	sid := info.ServerID
-	if rep.Scanned, err = c.scan(ctx, sid); err != nil {
+	// Local edits go into the outbox first, even when the server is out of
+	// reach, so that the window can show them as pending.
+	c.mu.Lock()
+	known := c.conf.ServerID
+	c.mu.Unlock()
+	var err error
+	if known != "" {
+		if rep.Scanned, err = c.scan(ctx, known); err != nil {
+			return rep, err
+		}
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
 		return rep, err
+	}
+	sid := info.ServerID
+	if sid != known {
+		if rep.Scanned, err = c.scan(ctx, sid); err != nil {
+			return rep, err
+		}
 	}
 	if err := c.pushInflight(ctx, sid, &rep); err != nil {
 		return rep, err

@@ -129,7 +129,7 @@ func (r *testReplica) Merge(_ context.Context, base json.RawMessage, a, b Varian
 
 // peer is one client with its own data folder.
 type peer struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	db     *bolt.DB
 	client *Client
@@ -138,7 +138,12 @@ type peer struct {
 
 func newPeer(t *testing.T, server, token, fingerprint string) *peer {
 	t.Helper()
-	dir := t.TempDir()
+	return openPeer(t, t.TempDir(), server, token, fingerprint)
+}
+
+// openPeer opens (or creates) the client in dir.
+func openPeer(t testing.TB, dir, server, token, fingerprint string) *peer {
+	t.Helper()
 	db, err := bolt.Open(filepath.Join(dir, "werkbank.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)

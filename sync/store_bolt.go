@@ -30,6 +30,9 @@ func OpenBoltStore(ctx context.Context, path string) (*BoltStore, error) {
 		return nil, err
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open server store %s: it is in use by a running server (stop it first): %w", path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open server store %s: %w", path, err)
 	}

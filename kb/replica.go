@@ -1,0 +1,109 @@
+package kb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	wsync "werkbank/sync"
+)
+
+// Replica lets the knowledge base take part in sync (werkbank/sync): it
+// lists, stores and merges articles as JSON documents of kind "article".
+//
+// The replicated body is the article without its local bookkeeping (Rev
+// and Updated, which every store counts for itself). Received articles are
+// saved as new revisions by the user "sync" with a role that may publish:
+// the server has already checked that whoever pushed them was allowed to.
+type Replica struct {
+	s *Store
+}
+
+// NewReplica returns the sync adapter of s.
+func NewReplica(s *Store) *Replica { return &Replica{s: s} }
+
+// syncUser saves what the server delivers.
+var syncUser = User{Name: "sync", Role: RoleAdmin}
+
+// articleMerger merges concurrent edits: the Markdown body line by line,
+// lists by union, the time of the last edit as the later one; title,
+// status and the other single values are kept side by side when both
+// sides changed them.
+var articleMerger = wsync.ObjectMerger{Fields: map[string]wsync.Strategy{
+	"body":       wsync.Text,
+	"tags":       wsync.Union,
+	"versions":   wsync.Union,
+	"signatures": wsync.Union,
+	"cases":      wsync.Union,
+	"created":    wsync.Latest,
+}}
+
+// Kind is "article".
+func (r *Replica) Kind() string { return wsync.KindArticle }
+
+// syncBody is the replicated form of an article.
+func syncBody(a Article) (json.RawMessage, error) {
+	a.Rev, a.Updated = 0, time.Time{}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encode article %s: %w", a.ID, err)
+	}
+	return b, nil
+}
+
+// Scan lists every article.
+func (r *Replica) Scan(ctx context.Context, fn func(wsync.Item) error) error {
+	arts, err := r.s.List(ctx, Filter{})
+	if err != nil {
+		return err
+	}
+	for _, a := range arts {
+		body, err := syncBody(a)
+		if err != nil {
+			return err
+		}
+		if err := fn(wsync.Item{ID: a.ID, Body: body}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Put saves received or merged articles as new revisions and returns them
+// as Scan lists them.
+func (r *Replica) Put(ctx context.Context, items []wsync.Item) ([]wsync.Item, error) {
+	arts := make([]Article, len(items))
+	for i, it := range items {
+		if err := json.Unmarshal(it.Body, &arts[i]); err != nil {
+			return nil, fmt.Errorf("decode article %s: %w", it.ID, err)
+		}
+		arts[i].ID, arts[i].Rev = it.ID, 0
+	}
+	if err := r.s.SaveMany(ctx, arts, syncUser); err != nil {
+		return nil, err
+	}
+	out := make([]wsync.Item, len(items))
+	for i, it := range items {
+		a, err := r.s.Get(ctx, it.ID)
+		if err != nil {
+			return nil, err
+		}
+		body, err := syncBody(a)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = wsync.Item{ID: it.ID, Body: body}
+	}
+	return out, nil
+}
+
+// Delete keeps the articles: the knowledge base archives articles instead
+// of deleting them, so a deletion from elsewhere is not applied (the
+// article returns to the server on the next round; nothing is lost).
+func (r *Replica) Delete(ctx context.Context, ids []string) error { return ctx.Err() }
+
+// Merge merges two concurrent versions of an article.
+func (r *Replica) Merge(_ context.Context, base json.RawMessage, a, b wsync.Variant) (json.RawMessage, []wsync.Conflict, error) {
+	return articleMerger.Merge(base, a, b)
+}
