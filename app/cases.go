@@ -87,6 +87,11 @@ func statusLabel(st cases.Status) string {
 	return lang.X("cases.status."+string(st), strings.ReplaceAll(string(st), "_", " "))
 }
 
+// priorityLabel translates a priority ("2 high").
+func priorityLabel(p cases.Priority) string {
+	return lang.X(fmt.Sprintf("cases.prio.%d", p), p.String())
+}
+
 // hours formats a service-time duration as 3h05m.
 func hours(d time.Duration) string {
 	sign := ""
@@ -251,7 +256,7 @@ func (s *casesScreen) show(c *cases.Case, sla cases.SLA) {
 	s.head.SetText(fmt.Sprintf("%s: %s", c.ID, c.Title))
 	var f strings.Builder
 	fmt.Fprintf(&f, "%s: %s · %s: %s\n", lang.X("cases.customer", "Customer"), c.Customer, lang.X("cases.contract", "Contract"), c.Contract)
-	fmt.Fprintf(&f, "%s: %s · %s: %s · %s: %d", lang.X("cases.priority", "Priority"), c.Priority, lang.X("cases.status", "Status"), statusLabel(c.Status), lang.X("cases.level", "Level"), c.Level)
+	fmt.Fprintf(&f, "%s: %s · %s: %s · %s: %d", lang.X("cases.priority", "Priority"), priorityLabel(c.Priority), lang.X("cases.status", "Status"), statusLabel(c.Status), lang.X("cases.level", "Level"), c.Level)
 	if c.Assignee != "" {
 		fmt.Fprintf(&f, " · %s: %s", lang.X("cases.assignee", "Assignee"), c.Assignee)
 	}
@@ -315,8 +320,12 @@ func clockRow(c cases.Clock) fyne.CanvasObject {
 // activityRow shows one activity of the log.
 func activityRow(a cases.Activity) fyne.CanvasObject {
 	head := fmt.Sprintf("%s · %s · %s", a.At.Local().Format("02.01.2006 15:04"), a.By, lang.X("cases.kind."+string(a.Kind), strings.ReplaceAll(string(a.Kind), "_", " ")))
+	from, to := a.From, a.To
+	if a.Kind == cases.KindStatus {
+		from, to = statusLabel(cases.Status(from)), statusLabel(cases.Status(to))
+	}
 	if a.From != "" || a.To != "" {
-		head += fmt.Sprintf(" (%s → %s)", a.From, a.To)
+		head += fmt.Sprintf(" (%s → %s)", from, to)
 	}
 	h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := widget.NewLabel(a.Text)

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +28,7 @@ func (s *casesScreen) by() string {
 func priorityOptions() []string {
 	out := make([]string, 4)
 	for p := cases.PriorityEmergency; p <= cases.PriorityLow; p++ {
-		out[p-1] = lang.X(fmt.Sprintf("cases.prio.%d", p), p.String())
+		out[p-1] = priorityLabel(p)
 	}
 	return out
 }
