@@ -93,8 +93,15 @@ func (s *remoteSetup) close() error {
 // openRemote opens the workspace, checks that the case exists and builds
 // the Remote. keepOpen=false closes the workspace again (for long sessions
 // that must not hold the data folder).
+//
+// A shell (keepOpen=false) also starts while the app holds the data folder
+// (the app's "open in system terminal"): the case cannot be checked then,
+// which a note says; the app has checked it.
 func openRemote(ctx context.Context, e *Env, rf *remoteFlags, keepOpen bool) (*remoteSetup, error) {
 	ws, store, err := caseStore(ctx, e)
+	if errors.Is(err, workspace.ErrInUse) && !keepOpen {
+		return openRemoteInUse(e, rf)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +130,24 @@ func openRemote(ctx context.Context, e *Env, rf *remoteFlags, keepOpen bool) (*r
 		if err := set.close(); err != nil {
 			return nil, err
 		}
+	}
+	return set, nil
+}
+
+// openRemoteInUse builds the Remote without the case store.
+func openRemoteInUse(e *Env, rf *remoteFlags) (*remoteSetup, error) {
+	dir, err := workspace.ResolveDir(e.dataFlag)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.Stderr, "werkbank: the data folder is in use by the app; case %s is not checked here, the session is audited under it\n", rf.caseID)
+	set := &remoteSetup{who: caseUser()}
+	cfg, err := remoteConfig(e, rf, dir, set.who)
+	if err != nil {
+		return nil, err
+	}
+	if set.remote, err = remote.New(cfg); err != nil {
+		return nil, err
 	}
 	return set, nil
 }

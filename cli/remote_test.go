@@ -86,6 +86,18 @@ func TestRemoteCommandLine(t *testing.T) {
 		t.Fatalf("shell: %d %q %q", code, out, errOut)
 	}
 
+	// A shell also starts while the app holds the data folder.
+	held, err := workspace.Open(context.Background(), workspace.Config{Dir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cliRun(t, "echo held-$((6*7))\nexit\n", "--data", data, "remote", "shell", "--case", id, "--reason", "r",
+		"--identity", keyFile, target)
+	held.Close()
+	if code != 0 || !strings.Contains(out, "held-42") || !strings.Contains(errOut, "in use") {
+		t.Fatalf("shell while in use: %d %q %q", code, out, errOut)
+	}
+
 	// The case lists the files and the sessions.
 	_, out, _ = caseCLI(t, data, "show", "--json", id)
 	var show struct {
@@ -127,13 +139,13 @@ func TestRemoteCommandLine(t *testing.T) {
 		}
 		kinds[r.Kind]++
 	}
-	if kinds["recording"] != 1 || kinds["audit"] < 6 {
+	if kinds["recording"] != 2 || kinds["audit"] < 7 {
 		t.Fatalf("verifier results %v", kinds)
 	}
 
 	// Every audit log verifies; a tampered one fails, naming the problem.
 	code, out, errOut = cliRun(t, "", "--data", data, "audit", "verify", "--case", id)
-	if code != 0 || strings.Contains(out, "FAILED") || strings.Count(out, "OK ") < 6 {
+	if code != 0 || strings.Contains(out, "FAILED") || strings.Count(out, "OK ") < 7 {
 		t.Fatalf("verify: %d %q %q", code, out, errOut)
 	}
 	files, _ := filepath.Glob(filepath.Join(data, "audit", id, "*.jsonl"))

@@ -53,6 +53,8 @@ type VerifyResult struct {
 	File    string
 	Session string
 	Case    string
+	// Who, Target, Reason and Started come from the start event.
+	Who, Target, Reason, Started string
 	// Events is the number of events read.
 	Events int
 	// Signer is the SHA-256 fingerprint of the key named in the start event.
@@ -271,6 +273,7 @@ func checkStart(lines []parsedLine, res *VerifyResult, opt VerifyOptions, add ad
 		return nil
 	}
 	res.Session, res.Case = first.ev.Session, first.ev.Case
+	res.Who, res.Target, res.Reason, res.Started = first.ev.Who, first.ev.Target, first.ev.Reason, first.ev.Time
 	pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(first.ev.PublicKey))
 	if err != nil {
 		add(ProblemChanged, first.line, 0, "the start event's workstation key is unreadable: %v", err)
