@@ -1,16 +1,15 @@
 package kb
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
@@ -30,15 +29,17 @@ const maxTokenLen = 40
 
 func init() {
 	err := registry.RegisterAnalyzer(textAnalyzer, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
-		var filters []analysis.TokenFilter
-		for _, name := range []string{lowercase.Name, en.StopName, de.StopName, de.NormalizeName} {
-			f, err := cache.TokenFilterNamed(name)
+		stop := map[string]bool{}
+		for _, name := range []string{en.StopName, de.StopName} {
+			m, err := cache.TokenMapNamed(name)
 			if err != nil {
 				return nil, fmt.Errorf("analyzer %s: %w", textAnalyzer, err)
 			}
-			filters = append(filters, f)
+			for w := range m {
+				stop[w] = true
+			}
 		}
-		return &werkbankAnalyzer{lower: filters[0], stops: filters[1:3], normalize: filters[3]}, nil
+		return &werkbankAnalyzer{stop: stop}, nil
 	})
 	if err != nil {
 		panic(err)
@@ -47,23 +48,90 @@ func init() {
 
 // werkbankAnalyzer implements textAnalyzer in one pass over the text.
 type werkbankAnalyzer struct {
-	lower, normalize analysis.TokenFilter
-	stops            []analysis.TokenFilter
+	stop map[string]bool
 }
 
 // Analyze turns text into index terms.
 func (a *werkbankAnalyzer) Analyze(text []byte) analysis.TokenStream {
 	ts := tokenize(text)
-	ts = a.lower.Filter(ts)
-	ts = dropNoise(ts)
-	for _, s := range a.stops {
-		ts = s.Filter(ts)
-	}
-	ts = a.normalize.Filter(ts)
+	out := ts[:0]
 	for _, t := range ts {
-		t.Term = stem(t.Term)
+		t.Term = toLower(t.Term)
+		if isNoise(t.Term) || a.stop[string(t.Term)] {
+			continue
+		}
+		t.Term = stem(normalizeGerman(t.Term))
+		t.Position = len(out) + 1
+		out = append(out, t)
 	}
-	return ts
+	return out
+}
+
+// toLower lower-cases term in place when it is ASCII.
+func toLower(term []byte) []byte {
+	for i, c := range term {
+		if c >= utf8.RuneSelf {
+			return bytes.ToLower(term)
+		}
+		if 'A' <= c && c <= 'Z' {
+			term[i] = c + 'a' - 'A'
+		}
+	}
+	return term
+}
+
+// normalizeGerman folds umlauts like bleve's normalize_de (the German2
+// snowball variant): ä, ö, ü → a, o, u; ae, oe → a, o; ue → u unless
+// after a vowel or q; ß → ss. It rewrites term in place (the result is
+// never longer).
+func normalizeGerman(term []byte) []byte {
+	const (
+		n = iota // ordinary
+		v        // after a vowel: u does not start an umlaut
+		u        // after a, o, u: a following e is dropped
+	)
+	state := n
+	w := 0
+	for i := 0; i < len(term); {
+		r, size := rune(term[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(term[i:])
+		}
+		i += size
+		switch r {
+		case 'a', 'o':
+			state = u
+		case 'u':
+			if state == n {
+				state = u
+			} else {
+				state = v
+			}
+		case 'e':
+			if state == u {
+				state = v
+				continue
+			}
+			state = v
+		case 'i', 'q', 'y':
+			state = v
+		case 'ä':
+			r, state = 'a', v
+		case 'ö':
+			r, state = 'o', v
+		case 'ü':
+			r, state = 'u', v
+		case 'ß':
+			term[w], term[w+1] = 's', 's'
+			w += 2
+			state = n
+			continue
+		default:
+			state = n
+		}
+		w += utf8.EncodeRune(term[w:], r)
+	}
+	return term[:w]
 }
 
 // tokenize splits text into maximal runs of letters and digits, with byte
@@ -91,18 +159,6 @@ func tokenize(text []byte) analysis.TokenStream {
 	return ts
 }
 
-// dropNoise removes the tokens that carry no meaning for search but
-// bloat the index (see isNoise).
-func dropNoise(input analysis.TokenStream) analysis.TokenStream {
-	out := input[:0]
-	for _, t := range input {
-		if !isNoise(t.Term) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // isNoise reports whether a token is noise: a single character, a token
 // longer than maxTokenLen, or a number that is not a 3 to 5 digit code
 // (time stamps, process ids, amounts).
@@ -123,42 +179,41 @@ const stemCacheMax = 1 << 19
 
 // stemCache memoises stems: stemming is the costliest analysis step and
 // the vocabulary of a knowledge base is small.
-var (
-	stemCache     sync.Map
-	stemCacheSize atomic.Int64
-)
+var stemCache = struct {
+	sync.RWMutex
+	m map[string][]byte
+}{m: map[string][]byte{}}
 
 // stem applies the German and then the English snowball stemmer to a
 // lower-case, umlaut-folded word. Words with digits are codes and stay.
+// The result may be shared and must not be modified.
 func stem(term []byte) []byte {
 	for _, c := range term {
 		if c >= '0' && c <= '9' {
 			return term
 		}
 	}
-	if v, ok := stemCache.Load(string(term)); ok {
-		return v.([]byte)
+	stemCache.RLock()
+	v, ok := stemCache.m[string(term)]
+	stemCache.RUnlock()
+	if ok {
+		return v
 	}
 	env := snowballstem.NewEnv(string(term))
 	german.Stem(env)
 	env = snowballstem.NewEnv(env.Current())
 	english.Stem(env)
 	out := []byte(env.Current())
-	if stemCacheSize.Load() < stemCacheMax {
-		if _, loaded := stemCache.LoadOrStore(string(term), out); !loaded {
-			stemCacheSize.Add(1)
-		}
+	stemCache.Lock()
+	if len(stemCache.m) < stemCacheMax {
+		stemCache.m[string(term)] = out
 	}
+	stemCache.Unlock()
 	return out
 }
-
-// germanNormalize is the umlaut folding of the text analyzer, for words
-// that are not run through the whole analyzer (prefixes).
-var germanNormalize = de.NewGermanNormalizeFilter()
 
 // foldUmlauts folds a lower-case word the way the text analyzer does
 // (ä, ae → a; ß → ss) without stemming it.
 func foldUmlauts(word string) string {
-	ts := analysis.TokenStream{&analysis.Token{Term: []byte(word)}}
-	return string(germanNormalize.Filter(ts)[0].Term)
+	return string(normalizeGerman([]byte(word)))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // indexVersion is the on-disk format of the search index. Bump it on any
@@ -295,18 +296,16 @@ func (ix *index) waitPersisted(timeout time.Duration) {
 }
 
 // docFreqs returns how many articles contain each term in the title or the
-// body (the larger of the two counts); unknown terms are absent.
-func (ix *index) docFreqs(ctx context.Context, terms []string) map[string]uint64 {
+// body (the larger of the two counts; unknown terms are absent) and the
+// number of articles in the index.
+func (ix *index) docFreqs(ctx context.Context, terms []string) (map[string]uint64, uint64) {
 	out := make(map[string]uint64, len(terms))
-	r, err := ix.bi.Advanced()
+	rd, err := ix.reader()
 	if err != nil {
-		return out
-	}
-	rd, err := r.Reader()
-	if err != nil {
-		return out
+		return out, 0
 	}
 	defer rd.Close()
+	docs, _ := rd.DocCount()
 	for _, t := range terms {
 		for _, f := range []string{fieldTitle, fieldBody} {
 			tfr, err := rd.TermFieldReader(ctx, []byte(t), f, false, false, false)
@@ -322,7 +321,52 @@ func (ix *index) docFreqs(ctx context.Context, terms []string) map[string]uint64
 			delete(out, t)
 		}
 	}
-	return out
+	return out, docs
+}
+
+// prefixExpansions returns up to k title or body terms that start with
+// prefix, the most frequent first.
+func (ix *index) prefixExpansions(ctx context.Context, prefix string, k int) []string {
+	rd, err := ix.reader()
+	if err != nil {
+		return nil
+	}
+	defer rd.Close()
+	counts := map[string]uint64{}
+	for _, f := range []string{fieldTitle, fieldBody} {
+		d, err := rd.FieldDictPrefix(f, []byte(prefix))
+		if err != nil {
+			continue
+		}
+		for e, err := d.Next(); e != nil && err == nil && ctx.Err() == nil; e, err = d.Next() {
+			counts[e.Term] += e.Count
+		}
+		_ = d.Close()
+	}
+	out := make([]string, 0, len(counts))
+	for t := range counts {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if counts[out[i]] != counts[out[j]] {
+			return counts[out[i]] > counts[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out[:min(k, len(out))]
+}
+
+// reader opens a reader on the current index snapshot.
+func (ix *index) reader() (bleveindex.IndexReader, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	return rd, nil
 }
 
 // sortByDF sorts xs by ascending key, keeping the order of equal keys.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 )
 
 func TestIndexLifecycle(t *testing.T) {
@@ -146,5 +150,21 @@ func TestAnalyzer(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("terms %q, want %d terms", got, len(want))
+	}
+}
+
+// TestNormalizeGermanMatchesBleve checks the in-place umlaut folding
+// against bleve's normalize_de on the words of the quality corpus.
+func TestNormalizeGermanMatchesBleve(t *testing.T) {
+	ref := de.NewGermanNormalizeFilter()
+	words := []string{"queue", "feuer", "aktuell", "bauer", "straße", "größe", "müller", "moeglich", "äußerst", "quelle", "neue", "zoe", "ÄÖÜ"}
+	for _, a := range loadQualityArticles(t) {
+		words = append(words, strings.Fields(strings.ToLower(a.Title+" "+a.Body))...)
+	}
+	for _, w := range words {
+		want := string(ref.Filter(analysis.TokenStream{&analysis.Token{Term: []byte(w)}})[0].Term)
+		if got := string(normalizeGerman([]byte(w))); got != want {
+			t.Errorf("normalizeGerman(%q) = %q, want %q", w, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -19,10 +20,31 @@ const (
 	// treated as a typed query.
 	shortQueryTerms = 6
 	// maxQueryTerms caps the terms of a long query (the rarest win).
-	maxQueryTerms = 24
+	maxQueryTerms = 16
+	// minQueryTerms is how many of the rarest terms a long query keeps
+	// even when they are common.
+	minQueryTerms = 3
+	// commonDivisor, commonMinDF: a long query drops terms found in more
+	// than 1/commonDivisor of the articles and in more than commonMinDF;
+	// in a large knowledge base they cost much and tell little.
+	commonDivisor = 20
+	commonMinDF   = 500
+	// rareDivisor: a typed term is matched fuzzily when it is in at most
+	// 1/rareDivisor of the articles (a typo is rare or unknown).
+	rareDivisor = 200
 	// fuzzyMinLen is the shortest term (in runes) that is matched with
 	// edit distance 1.
 	fuzzyMinLen = 5
+	// fuzzy2MinLen is the shortest unknown term matched with edit
+	// distance 2.
+	fuzzy2MinLen = 8
+	// maxPrefixTerms caps the expansions of an unfinished word.
+	maxPrefixTerms = 24
+	// stemPrefixMinLen is the shortest unknown term whose front (all but
+	// three letters) is expanded as a prefix, in at most
+	// maxStemPrefixTerms terms.
+	stemPrefixMinLen   = 8
+	maxStemPrefixTerms = 8
 	// prefixMinLen is the shortest unfinished last word that is expanded
 	// as a prefix.
 	prefixMinLen = 3
@@ -129,7 +151,7 @@ func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 	}
 	var should []query.Query
 	if len(terms) <= shortQueryTerms {
-		should = ix.shortTerms(terms, pq.partial)
+		should = ix.shortTerms(ctx, terms, pq.partial)
 	} else {
 		should = ix.longTerms(ctx, terms)
 	}
@@ -159,7 +181,7 @@ func (ix *index) phraseQuery(p string) query.Query {
 	}
 	must := make([]query.Query, len(terms))
 	for i, t := range terms {
-		must[i] = fieldsQuery(t, false, 1)
+		must[i] = fieldsQuery(t, 0, 1)
 	}
 	return bleve.NewConjunctionQuery(must...)
 }
@@ -205,13 +227,13 @@ outer:
 	return false
 }
 
-// termQuery matches term in field, exactly or (fuzzy) within edit distance
-// 1, with boost.
-func termQuery(field, term string, fuzzy bool, boost float64) query.Query {
-	if fuzzy {
+// termQuery matches term in field, exactly or within edit distance fuzzy,
+// with boost.
+func termQuery(field, term string, fuzzy int, boost float64) query.Query {
+	if fuzzy > 0 {
 		q := bleve.NewFuzzyQuery(term)
 		q.SetField(field)
-		q.SetFuzziness(1)
+		q.SetFuzziness(fuzzy)
 		q.SetBoost(boost)
 		return q
 	}
@@ -222,7 +244,7 @@ func termQuery(field, term string, fuzzy bool, boost float64) query.Query {
 }
 
 // fieldsQuery matches term in the title (boosted) or the body.
-func fieldsQuery(term string, fuzzy bool, boost float64) query.Query {
+func fieldsQuery(term string, fuzzy int, boost float64) query.Query {
 	return bleve.NewDisjunctionQuery(
 		termQuery(fieldTitle, term, fuzzy, boost*titleBoost),
 		termQuery(fieldBody, term, fuzzy, boost),
@@ -230,51 +252,72 @@ func fieldsQuery(term string, fuzzy bool, boost float64) query.Query {
 }
 
 // shortTerms are the clauses of a typed query: every term exact and, when
-// long enough, fuzzy; the unfinished last word also as a prefix.
-func (ix *index) shortTerms(terms []string, partial string) []query.Query {
+// it is rare or unknown (a typo is), fuzzy; the unfinished last word also
+// as a prefix of the most frequent index terms that start with it.
+func (ix *index) shortTerms(ctx context.Context, terms []string, partial string) []query.Query {
+	dfs, docs := ix.docFreqs(ctx, terms)
 	var out []query.Query
 	for _, t := range terms {
-		alts := []query.Query{fieldsQuery(t, false, 1)}
-		if len([]rune(t)) >= fuzzyMinLen {
-			alts = append(alts, fieldsQuery(t, true, fuzzyBoost))
+		alts := []query.Query{fieldsQuery(t, 0, 1)}
+		if fz := fuzziness(t, dfs[t], docs); fz > 0 {
+			alts = append(alts, fieldsQuery(t, fz, fuzzyBoost))
+		}
+		if r := []rune(t); dfs[t] == 0 && len(r) >= stemPrefixMinLen && !isNumber(t) {
+			// A typo near the end of a word can change what the
+			// stemmer cuts off; try the front of the word.
+			for _, e := range ix.prefixExpansions(ctx, string(r[:len(r)-3]), maxStemPrefixTerms) {
+				alts = append(alts, fieldsQuery(e, 0, fuzzyBoost/2))
+			}
 		}
 		out = append(out, bleve.NewDisjunctionQuery(alts...))
 	}
 	if p := ix.prefixTerm(partial); p != "" {
-		var dis []query.Query
-		for _, f := range []string{fieldTitle, fieldBody} {
-			q := bleve.NewPrefixQuery(p)
-			q.SetField(f)
-			b := fuzzyBoost
-			if f == fieldTitle {
-				b *= titleBoost
-			}
-			q.SetBoost(b)
-			dis = append(dis, q)
+		var alts []query.Query
+		for _, t := range ix.prefixExpansions(ctx, p, maxPrefixTerms) {
+			alts = append(alts, fieldsQuery(t, 0, fuzzyBoost))
 		}
-		out = append(out, bleve.NewDisjunctionQuery(dis...))
+		if len(alts) > 0 {
+			out = append(out, bleve.NewDisjunctionQuery(alts...))
+		}
 	}
 	return out
+}
+
+// fuzziness is the edit distance allowed for term t with document
+// frequency df among docs articles: none for short terms and for terms
+// common enough to be typed on purpose, 2 for long unknown terms
+// (transposed letters cost two edits), else 1.
+func fuzziness(t string, df, docs uint64) int {
+	n := utf8.RuneCountInString(t)
+	switch {
+	case n < fuzzyMinLen || isNumber(t):
+		return 0
+	case df == 0 && n >= fuzzy2MinLen:
+		return 2
+	case df*rareDivisor <= docs:
+		return 1
+	}
+	return 0
 }
 
 // prefixTerm is the normalised (folded, not stemmed) form of an unfinished
 // word, or "" when it is too short to expand.
 func (ix *index) prefixTerm(partial string) string {
-	if len([]rune(partial)) < prefixMinLen {
+	if utf8.RuneCountInString(partial) < prefixMinLen {
 		return ""
 	}
 	return foldUmlauts(strings.ToLower(partial))
 }
 
 // longTerms are the clauses of a pasted query: the rarest maxQueryTerms
-// terms that the index knows, plus a fuzzy match for a few unknown ones
-// (likely typos).
+// terms that the index knows and that are not too common to tell articles
+// apart, plus a fuzzy match for a few unknown ones (likely typos).
 func (ix *index) longTerms(ctx context.Context, terms []string) []query.Query {
 	type tdf struct {
 		term string
 		df   uint64
 	}
-	dfs := ix.docFreqs(ctx, terms)
+	dfs, docs := ix.docFreqs(ctx, terms)
 	var known []tdf
 	var unknown []string
 	for _, t := range terms {
@@ -282,25 +325,29 @@ func (ix *index) longTerms(ctx context.Context, terms []string) []query.Query {
 		switch {
 		case df > 0:
 			known = append(known, tdf{t, df})
-		case len([]rune(t)) >= fuzzyMinLen && !isNumber(t):
+		case utf8.RuneCountInString(t) >= fuzzyMinLen && !isNumber(t):
 			unknown = append(unknown, t)
 		}
 	}
 	sortByDF(known, func(x tdf) uint64 { return x.df })
-	if len(known) > maxQueryTerms {
-		known = known[:maxQueryTerms]
+	keep := 0
+	for keep < len(known) && keep < maxQueryTerms && (keep < minQueryTerms || !isCommon(known[keep].df, docs)) {
+		keep++
 	}
 	var out []query.Query
-	for _, k := range known {
-		out = append(out, fieldsQuery(k.term, false, 1))
+	for _, k := range known[:keep] {
+		out = append(out, fieldsQuery(k.term, 0, 1))
 	}
-	if len(unknown) > maxUnknownFuzzy {
-		unknown = unknown[:maxUnknownFuzzy]
-	}
-	for _, u := range unknown {
-		out = append(out, fieldsQuery(u, true, fuzzyBoost))
+	for _, u := range unknown[:min(len(unknown), maxUnknownFuzzy)] {
+		out = append(out, fieldsQuery(u, 1, fuzzyBoost))
 	}
 	return out
+}
+
+// isCommon reports whether a term found in df of docs articles is too
+// common to be worth its cost in a long query.
+func isCommon(df, docs uint64) bool {
+	return df > commonMinDF && df*commonDivisor > docs
 }
 
 // isNumber reports whether t consists of digits only.
