@@ -254,6 +254,7 @@ func (acc *accumulator) add(ln *processed) {
 }
 
 func (acc *accumulator) finish() *Analysis {
+	mergeSiblings(acc.a.Templates)
 	mins := make([]int64, 0, len(acc.minute))
 	for m := range acc.minute {
 		mins = append(mins, m)
@@ -263,6 +264,83 @@ func (acc *accumulator) finish() *Analysis {
 		acc.a.ErrorsPerMinute = append(acc.a.ErrorsPerMinute, MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: acc.minute[m]})
 	}
 	return acc.a
+}
+
+// siblingValues is the number of templates differing only in one
+// lower-case word from which that word counts as a variable.
+const siblingValues = 4
+
+// mergeSiblings generalises a word position in which at least four
+// templates differ only there ("Starting pcmcia: succeeded", "Starting
+// sshd: succeeded", …): a word with that many values is a variable, while
+// two or three values (startup/shutdown) name distinct events. Merged
+// templates get the same text and so the same id.
+func mergeSiblings(stats []*TemplateStats) {
+	if len(stats) > 50000 {
+		return
+	}
+	for round := 0; round < 3; round++ {
+		groups := map[string]map[string]bool{}
+		members := map[string][]*Template{}
+		var key []byte
+		for _, st := range stats {
+			t := st.Template
+			for p, tok := range t.Tokens {
+				if !isLowerWord(tok) {
+					continue
+				}
+				key = key[:0]
+				key = append(key, byte(p>>8), byte(p))
+				for i, o := range t.Tokens {
+					if i != p {
+						key = append(key, o...)
+					}
+					key = append(key, ' ')
+				}
+				k := string(key)
+				if groups[k] == nil {
+					groups[k] = map[string]bool{}
+				}
+				groups[k][tok] = true
+				members[k] = append(members[k], t)
+			}
+		}
+		changed := false
+		for k, vals := range groups {
+			if len(vals) < siblingValues {
+				continue
+			}
+			p := int(k[0])<<8 | int(k[1])
+			for _, t := range members[k] {
+				if t.Tokens[p] != Wildcard {
+					t.Tokens[p] = Wildcard
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// isLowerWord reports a lower-case word, possibly with punctuation around
+// it ("pcmcia:").
+func isLowerWord(tok string) bool {
+	if tok == "" || tok[0] == '(' {
+		return false
+	}
+	t := trimPunct(tok)
+	if len(t) < 2 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // levelRank orders levels by severity.

@@ -61,7 +61,7 @@ func MaskTokens(dst []string, msg string) []string {
 			continue
 		}
 		m := maskToken(t)
-		if m != Wildcard && k > 0 && (nameContext(raw, k) && isNameValue(t) || isValueAfterEquals(raw[k-1]) || isBoolean(t)) {
+		if m != Wildcard && k > 0 && (nameContext(raw, k) && isNameValue(t) || isValueAfterEquals(raw[k-1]) && !strings.Contains(t, "=") || isBoolean(t)) {
 			m = Wildcard
 		}
 		dst = append(dst, m)
@@ -94,7 +94,7 @@ func MaskTokens(dst []string, msg string) []string {
 // isValueAfterEquals reports that the token before ends a "key =" or
 // "key=" assignment written with a space.
 func isValueAfterEquals(prev string) bool {
-	return prev != "" && prev[len(prev)-1] == '=' && prev != "=="
+	return prev != "" && prev[len(prev)-1] == '=' && prev != "==" && (prev == "=" || strings.IndexByte(prev, '=') == len(prev)-1)
 }
 
 // isBoolean accepts true and false in any case, values by nature.
@@ -211,7 +211,7 @@ func maskToken(t string) string {
 		c := t[i]
 		if isDelim(c) {
 			b.WriteByte(c)
-			afterEq = c == '='
+			afterEq = c == '=' || (afterEq && (c == '"' || c == '\''))
 			i++
 			continue
 		}

@@ -231,11 +231,13 @@ func (m *Matcher) searchTemplates(ctx context.Context, path string, get func(id,
 	if len(errs) > m.cfg.SearchTemplates {
 		errs = errs[:m.cfg.SearchTemplates]
 	}
+	asked := map[string]bool{}
 	for _, st := range errs {
 		query := queryText(st.Template)
-		if query == "" {
+		if query == "" || asked[query] {
 			continue
 		}
+		asked[query] = true
 		cands, err := m.cfg.KB.Search(ctx, query, 3)
 		if err != nil {
 			return fmt.Errorf("search knowledge base for %q: %w", query, err)
