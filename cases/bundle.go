@@ -126,6 +126,9 @@ func (s *Store) Bundle(ctx context.Context, id, out string, opt BundleOptions) (
 		}
 		return res, fmt.Errorf("bundle case %s: %w", id, err)
 	}
+	if err := syncDir(filepath.Dir(out)); err != nil {
+		return res, fmt.Errorf("bundle case %s: %w", id, err)
+	}
 	return res, nil
 }
 
