@@ -19,12 +19,6 @@ func placeholder(icon fyne.Resource, title, text string) fyne.CanvasObject {
 		container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), img)), head, body)))
 }
 
-// placeholderCases stands in for the cases screen (app/cases.go).
-func placeholderCases(*ui) fyne.CanvasObject {
-	return placeholder(theme.DocumentIcon(), lang.X("nav.cases", "Cases"),
-		lang.X("placeholder.cases", "Here you will work on support cases: customer, contract and SLA clock in business hours, activities, linked articles, and the escalation to the vendor's 3rd level with its checklist and bundle."))
-}
-
 // placeholderRemote stands in for the remote-session screen (app/remote.go).
 func placeholderRemote(*ui) fyne.CanvasObject {
 	return placeholder(theme.ComputerIcon(), lang.X("nav.remote", "Remote sessions"),
