@@ -49,6 +49,7 @@ type Miner struct {
 	groups    map[string][]*Template
 	cache     map[string]*Template
 	templates []*Template
+	overflow  map[int]*Template
 	keyBuf    []byte
 }
 
@@ -60,7 +61,7 @@ func NewMiner(cfg MinerConfig) *Miner {
 	if cfg.MaxClusters <= 0 {
 		cfg.MaxClusters = 100000
 	}
-	return &Miner{cfg: cfg, groups: map[string][]*Template{}, cache: map[string]*Template{}}
+	return &Miner{cfg: cfg, groups: map[string][]*Template{}, cache: map[string]*Template{}, overflow: map[int]*Template{}}
 }
 
 // Templates returns the templates in creation order.
@@ -147,8 +148,20 @@ func (m *Miner) Add(toks []string) *Template {
 				best.consts--
 			}
 		}
+	} else if ov := m.overflow[len(toks)]; ov != nil && len(m.templates) >= m.cfg.MaxClusters {
+		// Beyond the cap every new shape joins its length's catch-all.
+		for i, tok := range toks {
+			if ov.Tokens[i] != tok && ov.Tokens[i] != Wildcard {
+				ov.Tokens[i] = Wildcard
+				ov.consts--
+			}
+		}
+		best = ov
 	} else {
 		best = &Template{Tokens: append([]string(nil), toks...), idx: len(m.templates)}
+		if len(m.templates) >= m.cfg.MaxClusters {
+			m.overflow[len(toks)] = best
+		}
 		for _, t := range toks {
 			if t != Wildcard {
 				best.consts++
@@ -162,26 +175,6 @@ func (m *Miner) Add(toks []string) *Template {
 	}
 	m.cache[key] = best
 	return best
-}
-
-// Match returns the template the tokens belong to without changing any.
-func (m *Miner) Match(toks []string) *Template {
-	key := strings.Join(toks, " ")
-	if t, ok := m.cache[key]; ok {
-		return t
-	}
-	gk := groupKey(nil, toks)
-	var best *Template
-	bestSim := -1.0
-	for _, t := range m.groups[string(gk)] {
-		if s := similarity(t, toks); s > bestSim {
-			best, bestSim = t, s
-		}
-	}
-	if bestSim >= m.cfg.Similarity {
-		return best
-	}
-	return nil
 }
 
 // similarity is the share of the template's constant tokens that the
