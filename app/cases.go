@@ -44,6 +44,8 @@ type casesScreen struct {
 	note    *widget.Entry
 	addNote *widget.Button
 	actions map[string]*widget.Button
+	// fixBox lists the vendor fixes in the fixes dialog.
+	fixBox *fyne.Container
 	// escDialog is the open escalation dialog's form (for tests).
 	escDialog *escalateForm
 
@@ -120,7 +122,8 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 	s.count = widget.NewLabel("")
 	newBtn := widget.NewButtonWithIcon(lang.X("cases.new", "New case"), theme.ContentAddIcon(), s.newCaseDialog)
 	reload := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.reload)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(reload, newBtn), container.NewHBox(s.openOnly, s.count))
+	fixes := widget.NewButtonWithIcon(lang.X("cases.fixes", "Vendor fixes"), theme.ListIcon(), s.fixesDialog)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(reload, fixes, newBtn), container.NewHBox(s.openOnly, s.count))
 	left := container.NewBorder(top, nil, nil, nil, s.list)
 
 	s.buildDetail()
@@ -242,6 +245,7 @@ func (s *casesScreen) buildDetail() {
 		btn("escalate", lang.X("cases.act.escalate", "Escalate…"), theme.UploadIcon(), s.escalateDialog),
 		btn("bundle", lang.X("cases.act.bundle", "Bundle…"), theme.DownloadIcon(), s.bundleDialog),
 		btn("draft", lang.X("cases.act.draft", "KB draft"), theme.DocumentCreateIcon(), s.draftArticle),
+		btn("fix", lang.X("cases.fix.record", "Record vendor fix…"), theme.ConfirmIcon(), s.recordFixDialog),
 	)
 	noteRow := container.NewBorder(nil, nil, s.kind, s.addNote, s.note)
 	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar, widget.NewSeparator(),
@@ -283,6 +287,7 @@ func (s *casesScreen) show(c *cases.Case, sla cases.SLA) {
 	setEnabled(s.actions["escalate"], open && c.Status != cases.StatusWaitingVendor)
 	setEnabled(s.actions["draft"], !open)
 	setEnabled(s.actions["priority"], open)
+	setEnabled(s.actions["fix"], c.Escalation != nil)
 	s.detail.Objects = []fyne.CanvasObject{s.body}
 	s.detail.Refresh()
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"werkbank/assets"
 	"werkbank/cases"
@@ -235,5 +236,46 @@ func TestTeamReportExport(t *testing.T) {
 	}
 	if err := r.export("png", pngPath); err == nil {
 		t.Fatal("export over an existing file")
+	}
+}
+
+func TestVendorFixDelivery(t *testing.T) {
+	h, s := casesHarness(t)
+	it := selectCase(h, s, "Dispositionslauf")
+	if s.actions["fix"].Disabled() {
+		t.Fatal("an escalated case cannot record a fix")
+	}
+	s.recordFix(cases.Fix{ID: "BF-9", Version: "8.0.2.1150", Title: "Deadlock MRP", Cases: []string{it.ID}, By: "tester"}, []string{"Huber Haustechnik KG"})
+	h.wait("the fix list", func() bool {
+		return s.fixBox != nil && strings.Contains(strings.Join(texts(s.fixBox), " "), "BF-9 · 8.0.2.1150")
+	})
+	var sel *widget.Select
+	for _, o := range s.fixBox.Objects {
+		if row, ok := o.(*fyne.Container); ok && strings.Contains(strings.Join(texts(row), " "), "Berger Antriebstechnik AG") {
+			for _, c := range row.Objects {
+				if w, ok := c.(*widget.Select); ok {
+					sel = w
+				}
+			}
+		}
+	}
+	if sel == nil || sel.Selected != "pending" {
+		t.Fatalf("no pending delivery row for the case's customer: %v", texts(s.fixBox))
+	}
+	sel.SetSelected("installed")
+	h.wait("the delivery", func() bool {
+		f, err := h.u.cases.GetFix(context.Background(), "BF-9")
+		return err == nil && f.Deliveries[0].Customer == "Berger Antriebstechnik AG" && f.Deliveries[0].Status == cases.DeliveryInstalled
+	})
+	h.wait("the delivery in the case log", func() bool {
+		if s.cur == nil {
+			return false
+		}
+		last := s.cur.Activities[len(s.cur.Activities)-1]
+		return last.Kind == cases.KindFixDelivery && last.To == string(cases.DeliveryInstalled)
+	})
+	f, _ := h.u.cases.GetFix(context.Background(), "BF-9")
+	if f.Done() {
+		t.Fatal("the fix is not yet installed at Huber")
 	}
 }
