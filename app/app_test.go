@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -293,6 +294,9 @@ func TestHumanErrors(t *testing.T) {
 	}
 	if got := humanError(workspace.ErrInUse); !strings.Contains(got, "Another Werkbank window") {
 		t.Errorf("in use: %q", got)
+	}
+	if got := humanError(fmt.Errorf("save: %w", kb.ErrInvalid)); !strings.Contains(got, "cannot be saved") || !strings.Contains(got, "invalid article") {
+		t.Errorf("invalid: %q", got)
 	}
 	if got := humanError(context.Canceled); !strings.Contains(got, "cancelled") {
 		t.Errorf("canceled: %q", got)

@@ -109,6 +109,8 @@ func humanError(err error) string {
 	switch {
 	case errors.Is(err, kb.ErrForbidden):
 		msg = lang.X("err.forbidden", "Your role does not allow this. Only team leads and administrators publish or archive articles (see Settings).")
+	case errors.Is(err, kb.ErrInvalid):
+		msg = lang.X("err.invalid", "The article cannot be saved as it is. The details say what to correct.")
 	case errors.Is(err, kb.ErrNotFound):
 		msg = lang.X("err.notfound", "The article no longer exists. It may have been removed in the meantime.")
 	case errors.Is(err, workspace.ErrInUse):
