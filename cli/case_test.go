@@ -231,3 +231,50 @@ func TestCaseDemoAndHolidays(t *testing.T) {
 		t.Fatalf("contract list: %q", out)
 	}
 }
+
+func TestCaseDraftAndContract(t *testing.T) {
+	t.Setenv(UserEnvVar, "lea")
+	data := t.TempDir()
+	_, out, _ := caseCLI(t, data, "new", "--title", "Archivlauf PRN-4410", "--customer", "Huber KG", "--priority", "2", "--description", "Archivlauf: Access denied")
+	id := strings.TrimSpace(out)
+	if code, _, errOut := caseCLI(t, data, "draft", id); code != 1 || !strings.Contains(errOut, "only a solved or closed case") {
+		t.Fatalf("draft of an open case: %d %q", code, errOut)
+	}
+	for _, s := range [][]string{
+		{"analysis", id, "--cause", "Dienstkonto ohne Schreibrecht"},
+		{"status", id, "solved", "--reason", "Schreibrecht vergeben"},
+	} {
+		if code, _, errOut := caseCLI(t, data, s...); code != 0 {
+			t.Fatalf("%v: %q", s, errOut)
+		}
+	}
+	code, out, errOut := caseCLI(t, data, "draft", id)
+	if code != 0 || strings.TrimSpace(out) == "" {
+		t.Fatalf("draft: %d %q %q", code, out, errOut)
+	}
+	articleID := strings.TrimSpace(out)
+	_, out, _ = caseCLI(t, data, "show", "--json", id)
+	if !strings.Contains(out, `"articles":["`+articleID+`"]`) {
+		t.Fatalf("case does not link the article %s: %s", articleID, out)
+	}
+
+	// Contracts: a new one is stored; a broken one is refused, nothing changed.
+	dir := t.TempDir()
+	good := filepath.Join(dir, "gold.json")
+	os.WriteFile(good, []byte(`{"name":"Gold","hours":"mon-fri 07:00-18:00","bundesland":"NW","targets":{"1":{"reaction":"30m","resolution":"4h","all_hours":true},"2":{"reaction":"2h","resolution":"16h"},"3":{"reaction":"4h","resolution":"40h"},"4":{"reaction":"8h","resolution":"80h"}}}`), 0o600)
+	if code, out, errOut := caseCLI(t, data, "contract", "set", good); code != 0 || !strings.Contains(out, "Gold") {
+		t.Fatalf("contract set: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := caseCLI(t, data, "new", "--title", "T", "--customer", "K", "--priority", "1", "--contract", "Gold"); code != 0 {
+		t.Fatalf("new with the new contract: %q", errOut)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"name":"Blech","hours":"mon-fri 17:00-08:00","targets":{}}`), 0o600)
+	before := dbBytes(t, data)
+	if code, _, errOut := caseCLI(t, data, "contract", "set", bad); code != 1 || !strings.Contains(errOut, "service window") {
+		t.Fatalf("bad contract: %d %q", code, errOut)
+	}
+	if !bytes.Equal(before, dbBytes(t, data)) {
+		t.Fatal("a refused contract changed the data")
+	}
+}
