@@ -362,6 +362,29 @@ func levelRank(l string) int {
 	return 0
 }
 
+// levelName is the inverse of levelRank.
+func levelName(rank uint8) string {
+	switch rank {
+	case 1:
+		return "TRACE"
+	case 2:
+		return "DEBUG"
+	case 3:
+		return "INFO"
+	case 4:
+		return "WARN"
+	case 5:
+		return "ERROR"
+	case 6:
+		return "FATAL"
+	}
+	return ""
+}
+
+// LevelRank orders normalised levels by severity: 0 for none, 1 for
+// TRACE up to 6 for FATAL.
+func LevelRank(level string) int { return levelRank(level) }
+
 // levelFromText guesses a level from words in a message without header
 // level: exceptions and "error" words count as ERROR.
 func levelFromText(s string) string {

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
+	"strings"
 )
 
 // indexStep is the distance in lines between two remembered offsets.
@@ -19,6 +22,24 @@ type IndexConfig struct {
 	SpoolDir string
 	// Reader bounds line length and decompression.
 	Reader ReaderConfig
+	// Entries groups continuation lines (stack traces) with the line
+	// before into entries and records each entry's level, for a viewer
+	// that folds stack traces and filters by level.
+	Entries bool
+	// Progress, when set, is called with the number of lines read so far
+	// every 65536 lines.
+	Progress func(lines int)
+}
+
+// Entry is one log entry: a line and the continuation lines (stack trace)
+// that follow it.
+type Entry struct {
+	// First is the 1-based number of the entry's first line.
+	First int
+	// Lines is the number of lines, 1 for an entry without continuation.
+	Lines int
+	// Level is the normalised level of the first line ("" for none).
+	Level string
 }
 
 // Index gives random access to the lines of a log file, so that a viewer
@@ -32,6 +53,10 @@ type Index struct {
 	lines int
 	enc   Encoding
 	gz    bool
+	// entryStart holds the 0-based first line of each entry, entryLevel
+	// its level rank (see levelRank); both empty without Entries.
+	entryStart []int32
+	entryLevel []uint8
 }
 
 // BuildIndex reads the file once and returns its line index. Compressed
@@ -77,7 +102,17 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 		if ix.lines%indexStep == 0 {
 			ix.marks = append(ix.marks, off)
 		}
+		if cfg.Entries {
+			last := len(ix.entryStart) - 1
+			if last < 0 || !isContinuation(ln.Text) || ix.lines-int(ix.entryStart[last]) >= maxEntryLines {
+				ix.entryStart = append(ix.entryStart, int32(ix.lines))
+				ix.entryLevel = append(ix.entryLevel, uint8(levelRank(LineLevel(ln.Text))))
+			}
+		}
 		ix.lines++
+		if cfg.Progress != nil && ix.lines&0xffff == 0 {
+			cfg.Progress(ix.lines)
+		}
 		if w != nil {
 			n, err := w.WriteString(ln.Text)
 			if err == nil {
@@ -95,6 +130,55 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 		}
 	}
 	return ix, nil
+}
+
+// maxEntryLines caps the lines folded into one entry.
+const maxEntryLines = 10000
+
+// isContinuation recognises the lines of a stack trace that belong to the
+// entry before: indented lines ("\tat …", "   at …", "  File …"),
+// "Caused by:", "Suppressed:" and "... 12 more".
+func isContinuation(text string) bool {
+	if text == "" {
+		return false
+	}
+	if text[0] == '\t' || strings.HasPrefix(text, "  ") {
+		return true
+	}
+	return strings.HasPrefix(text, "Caused by:") || strings.HasPrefix(text, "Suppressed:") ||
+		strings.HasPrefix(text, "... ") || strings.HasPrefix(text, "Traceback (most recent call last)")
+}
+
+// LineLevel returns the normalised level of a log line: from its header,
+// else from words such as Exception or ERROR in the message.
+func LineLevel(text string) string {
+	h := SplitHeader(text)
+	if h.Level != "" {
+		return h.Level
+	}
+	return levelFromText(h.Content)
+}
+
+// Entries returns the number of entries (0 unless built with Entries).
+func (ix *Index) Entries() int { return len(ix.entryStart) }
+
+// Entry returns entry i (0-based).
+func (ix *Index) Entry(i int) Entry {
+	first := int(ix.entryStart[i])
+	end := ix.lines
+	if i+1 < len(ix.entryStart) {
+		end = int(ix.entryStart[i+1])
+	}
+	return Entry{First: first + 1, Lines: end - first, Level: levelName(ix.entryLevel[i])}
+}
+
+// EntryOf returns the entry that holds the 1-based line number.
+func (ix *Index) EntryOf(line int) int {
+	i, found := slices.BinarySearch(ix.entryStart, int32(line-1))
+	if found {
+		return i
+	}
+	return max(0, i-1)
 }
 
 // Lines returns the number of lines.
@@ -146,4 +230,44 @@ func (ix *Index) Close() error {
 		return fmt.Errorf("remove decoded copy: %w", err)
 	}
 	return nil
+}
+
+// Filter returns the entries (0-based, in order) whose level rank (see
+// LevelRank) is at least minRank and, when re is set, with a line that
+// matches re. Needs an index built with Entries.
+func (ix *Index) Filter(ctx context.Context, minRank int, re *regexp.Regexp) ([]int32, error) {
+	var out []int32
+	if re == nil {
+		for i, l := range ix.entryLevel {
+			if int(l) >= minRank {
+				out = append(out, int32(i))
+			}
+		}
+		return out, nil
+	}
+	f, err := os.Open(ix.path)
+	if err != nil {
+		return nil, fmt.Errorf("open log %s: %w", ix.path, err)
+	}
+	defer f.Close()
+	r := &Reader{ctx: ctx, cfg: ix.cfg, enc: EncUTF8, win1252: newCharmapDecoder(), br: bufio.NewReaderSize(f, 256<<10)}
+	entry := -1
+	for {
+		ln, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", ix.path, err)
+		}
+		for entry+1 < len(ix.entryStart) && int(ix.entryStart[entry+1]) <= ln.No-1 {
+			entry++
+		}
+		if entry < 0 || int(ix.entryLevel[entry]) < minRank || (len(out) > 0 && int(out[len(out)-1]) == entry) {
+			continue
+		}
+		if re.MatchString(ln.Text) {
+			out = append(out, int32(entry))
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -206,5 +207,43 @@ func TestIndexRandomAccess(t *testing.T) {
 		if left, _ := os.ReadDir(spool); len(left) != 0 {
 			t.Errorf("%s: decoded copy left behind: %v", c.name, left)
 		}
+	}
+}
+
+func TestIndexEntriesAndFilter(t *testing.T) {
+	data := "2026-11-27 10:00:00 INFO start\n" +
+		"2026-11-27 10:00:01 ERROR Posting failed for 4711\n" +
+		"java.lang.IllegalStateException: period closed\n" +
+		"\tat a.B.post(B.java:12)\n" +
+		"Caused by: java.sql.SQLException: lock\n" +
+		"\t... 3 more\n" +
+		"2026-11-27 10:00:02 WARN slow query\n" +
+		"2026-11-27 10:00:03 INFO done 4711"
+	ix, err := BuildIndex(context.Background(), writeFile(t, "e.log", []byte(data)), IndexConfig{Entries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// The exception line has no header; only indented lines and "Caused
+	// by" fold.
+	want := []Entry{{1, 1, "INFO"}, {2, 1, "ERROR"}, {3, 4, "ERROR"}, {7, 1, "WARN"}, {8, 1, "INFO"}}
+	if ix.Entries() != len(want) {
+		t.Fatalf("%d entries", ix.Entries())
+	}
+	for i, w := range want {
+		if got := ix.Entry(i); got != w {
+			t.Errorf("entry %d = %+v, want %+v", i, got, w)
+		}
+	}
+	if ix.EntryOf(5) != 2 || ix.EntryOf(1) != 0 || ix.EntryOf(8) != 4 {
+		t.Errorf("EntryOf: %d %d %d", ix.EntryOf(5), ix.EntryOf(1), ix.EntryOf(8))
+	}
+	got, err := ix.Filter(context.Background(), LevelRank("WARN"), nil)
+	if err != nil || fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("WARN and above: %v %v", got, err)
+	}
+	got, err = ix.Filter(context.Background(), 0, regexp.MustCompile(`4711|SQLException`))
+	if err != nil || fmt.Sprint(got) != "[1 2 4]" {
+		t.Errorf("regex filter: %v %v", got, err)
 	}
 }
