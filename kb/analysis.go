@@ -140,11 +140,18 @@ func tokenize(text []byte) analysis.TokenStream {
 	ts := make(analysis.TokenStream, 0, len(text)/6)
 	start := -1
 	for i := 0; i <= len(text); {
-		r, n := rune(-1), 1
-		if i < len(text) {
+		var word bool
+		n := 1
+		switch {
+		case i == len(text):
+		case text[i] < utf8.RuneSelf:
+			c := text[i] | 0x20 // lower-cases ASCII letters
+			word = ('a' <= c && c <= 'z') || ('0' <= text[i] && text[i] <= '9')
+		default:
+			var r rune
 			r, n = utf8.DecodeRune(text[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 		}
-		word := r >= 0 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
 		switch {
 		case word && start < 0:
 			start = i
