@@ -164,6 +164,7 @@ func (s Schedule) validate() error {
 	return nil
 }
 
+// String writes the window as HH:MM-HH:MM.
 func (sp Span) String() string {
 	return fmt.Sprintf("%02d:%02d-%02d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
 }

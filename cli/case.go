@@ -69,7 +69,10 @@ func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
 // multi is a repeatable string flag.
 type multi []string
 
-func (m *multi) String() string     { return strings.Join(*m, ", ") }
+// String lists the values given so far.
+func (m *multi) String() string { return strings.Join(*m, ", ") }
+
+// Set adds one more value.
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 // caseStore opens the workspace and the case store; close the workspace
