@@ -104,6 +104,8 @@ type ui struct {
 	// cases is the case store; cs is the cases screen once built.
 	cases *cases.Store
 	cs    *casesScreen
+	// rs is the remote-sessions screen once built.
+	rs *remoteScreen
 
 	// user is the local current user (settings), until sync brings
 	// real accounts.
@@ -175,7 +177,7 @@ func (u *ui) defaultScreens() []screen {
 		{id: "reports", label: lang.X("nav.reports", "Team report"), icon: theme.GridIcon(), build: buildReportsScreen},
 		{id: "kb", label: lang.X("nav.kb", "Knowledge base"), icon: theme.SearchIcon(), build: buildKBScreen},
 		{id: "review", label: lang.X("nav.review", "Review queue"), icon: theme.ConfirmIcon(), build: buildReviewScreen},
-		{id: "remote", label: lang.X("nav.remote", "Remote sessions"), icon: theme.ComputerIcon(), build: placeholderRemote},
+		{id: "remote", label: lang.X("nav.remote", "Remote sessions"), icon: theme.ComputerIcon(), build: buildRemoteScreen},
 		{id: "logs", label: lang.X("nav.logs", "Logs"), icon: theme.ListIcon(), build: placeholderLogs},
 		{id: "settings", label: lang.X("nav.settings", "Settings"), icon: theme.SettingsIcon(), build: buildSettingsScreen},
 	}

@@ -19,12 +19,6 @@ func placeholder(icon fyne.Resource, title, text string) fyne.CanvasObject {
 		container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), img)), head, body)))
 }
 
-// placeholderRemote stands in for the remote-session screen (app/remote.go).
-func placeholderRemote(*ui) fyne.CanvasObject {
-	return placeholder(theme.ComputerIcon(), lang.X("nav.remote", "Remote sessions"),
-		lang.X("placeholder.remote", "Here you will open audited SSH sessions to customer systems for a case: host-key check, recorded shell, commands and collected log files in a signed audit log."))
-}
-
 // placeholderLogs stands in for the log-analysis screen (app/logs.go).
 func placeholderLogs(*ui) fyne.CanvasObject {
 	return placeholder(theme.ListIcon(), lang.X("nav.logs", "Logs"),

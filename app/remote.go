@@ -1,0 +1,415 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/cases"
+	"werkbank/remote"
+)
+
+// remoteScreen opens audited SSH sessions for a case and lists the case's
+// sessions with the result of their audit verification.
+type remoteScreen struct {
+	u *ui
+
+	caseSel  *widget.Select
+	caseIDs  []string
+	target   *widget.Entry
+	reason   *widget.Entry
+	command  *widget.Entry
+	runBtn   *widget.Button
+	collBtn  *widget.Button
+	termBtn  *widget.Button
+	status   *widget.Label
+	output   *widget.Entry
+	list     *widget.List
+	detail   *widget.Label
+	sessions []*remote.VerifyResult
+
+	// mu guards busy: one remote action at a time.
+	mu   sync.Mutex
+	busy bool
+	// collecting is the open "collect logs" dialog, nil when none.
+	collecting *collectDialog
+	// startTerminal starts the system terminal (replaced in tests).
+	startTerminal func(args []string) error
+}
+
+// buildRemoteScreen makes the remote-sessions screen.
+func buildRemoteScreen(u *ui) fyne.CanvasObject {
+	s := &remoteScreen{u: u, startTerminal: startSystemTerminal}
+	u.rs = s
+	s.caseSel = widget.NewSelect(nil, func(string) { s.reloadSessions() })
+	s.caseSel.PlaceHolder = lang.X("remote.case.placeholder", "Choose the case")
+	s.target = widget.NewEntry()
+	s.target.SetPlaceHolder(lang.X("remote.target.placeholder", "user@host:port or a host from ~/.ssh/config"))
+	s.reason = widget.NewEntry()
+	s.reason.SetPlaceHolder(lang.X("remote.reason.placeholder", "Customer's consent or ticket reference"))
+	s.command = widget.NewEntry()
+	s.command.SetPlaceHolder(lang.X("remote.command.placeholder", "Command, e.g. df -h"))
+	s.command.OnSubmitted = func(string) { s.runCommand() }
+	s.runBtn = widget.NewButtonWithIcon(lang.X("remote.run", "Run"), theme.MediaPlayIcon(), s.runCommand)
+	s.collBtn = widget.NewButtonWithIcon(lang.X("remote.collect", "Collect logs…"), theme.DownloadIcon(), s.openCollect)
+	s.termBtn = widget.NewButtonWithIcon(lang.X("remote.terminal", "Open in system terminal"), theme.ComputerIcon(), s.openTerminal)
+	refresh := widget.NewButtonWithIcon(lang.X("remote.refresh", "Refresh"), theme.ViewRefreshIcon(), s.reload)
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.output = widget.NewMultiLineEntry()
+	s.output.TextStyle = fyne.TextStyle{Monospace: true}
+	s.output.Wrapping = fyne.TextWrapOff
+	s.output.SetPlaceHolder(lang.X("remote.output.placeholder", "Command output and collected files appear here."))
+	s.detail = widget.NewLabel("")
+	s.detail.Wrapping = fyne.TextWrapWord
+	s.list = widget.NewList(func() int { return len(s.sessions) }, s.newRow, s.updateRow)
+	s.list.OnSelected = func(id widget.ListItemID) { s.showSession(id) }
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("remote.case", "Case"), s.caseSel),
+		widget.NewFormItem(lang.X("remote.target", "Target"), s.target),
+		widget.NewFormItem(lang.X("remote.reason", "Reason"), s.reason),
+		widget.NewFormItem(lang.X("remote.command", "Command"), container.NewBorder(nil, nil, nil, s.runBtn, s.command)),
+	)
+	actions := container.NewHBox(s.collBtn, s.termBtn, refresh)
+	left := container.NewBorder(container.NewVBox(form, actions, s.status), nil, nil, nil, s.output)
+	head := widget.NewLabelWithStyle(lang.X("remote.sessions", "SSH sessions of the case (audit verified)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	right := container.NewVSplit(container.NewBorder(head, nil, nil, nil, s.list), container.NewVScroll(s.detail))
+	right.Offset = 0.6
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.55
+	u.onShow["remote"] = s.reload
+	s.reload()
+	return split
+}
+
+func (s *remoteScreen) newRow() fyne.CanvasObject {
+	return container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), widget.NewLabel("2026-01-01 00:00 someone → user@host:22"))
+}
+
+func (s *remoteScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.sessions) {
+		return
+	}
+	r := s.sessions[id]
+	box := o.(*fyne.Container)
+	icon := theme.ConfirmIcon()
+	if !r.OK() {
+		icon = theme.ErrorIcon()
+	}
+	box.Objects[0].(*widget.Icon).SetResource(icon)
+	box.Objects[1].(*widget.Label).SetText(sessionLine(r))
+}
+
+// sessionLine is one session in the list.
+func sessionLine(r *remote.VerifyResult) string {
+	when := r.Started
+	if len(when) >= 16 {
+		when = strings.Replace(when[:16], "T", " ", 1)
+	}
+	state := lang.X("remote.session.ok", "verified")
+	if !r.OK() {
+		state = fmt.Sprintf(lang.X("remote.session.bad", "%d problem(s)"), len(r.Problems))
+	}
+	return fmt.Sprintf("%s  %s → %s  (%s)", when, r.Who, r.Target, state)
+}
+
+// showSession shows a session's details and any verification problems.
+func (s *remoteScreen) showSession(id int) {
+	if id >= len(s.sessions) {
+		return
+	}
+	r := s.sessions[id]
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n%s: %s\n",
+		lang.X("remote.detail.session", "Session"), r.Session,
+		lang.X("remote.detail.who", "Who"), r.Who,
+		lang.X("remote.detail.target", "Target"), r.Target,
+		lang.X("remote.detail.reason", "Reason"), r.Reason,
+		lang.X("remote.detail.events", "Events"), r.Events,
+		lang.X("remote.detail.signer", "Signed by workstation key"), r.Signer)
+	for _, rec := range r.Recordings {
+		fmt.Fprintf(&b, "%s: %s\n", lang.X("remote.detail.recording", "Recording"), rec)
+	}
+	if r.OK() {
+		b.WriteString(lang.X("remote.detail.ok", "The hash chain, the signatures and the recordings check."))
+	} else {
+		b.WriteString(lang.X("remote.detail.problems", "Verification found problems:") + "\n")
+		for _, p := range r.Problems {
+			b.WriteString("• " + p.String() + "\n")
+		}
+	}
+	s.detail.SetText(b.String())
+}
+
+// reload refreshes the case choice and the sessions.
+func (s *remoteScreen) reload() {
+	s.u.goBackground(func(ctx context.Context) {
+		list, err := s.u.cases.List(ctx, false)
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("remote.err.cases", "The cases could not be listed."), err)
+				return
+			}
+			s.setCases(list)
+			s.reloadSessions()
+		})
+	})
+}
+
+// setCases fills the case choice, keeping the selection.
+func (s *remoteScreen) setCases(list []cases.Summary) {
+	sel := s.selectedCase()
+	s.caseIDs = s.caseIDs[:0]
+	opts := make([]string, 0, len(list))
+	for _, c := range list {
+		s.caseIDs = append(s.caseIDs, c.ID)
+		opts = append(opts, c.ID+" — "+c.Title)
+	}
+	s.caseSel.Options = opts
+	if i := slices.Index(s.caseIDs, sel); i >= 0 {
+		s.caseSel.SetSelectedIndex(i)
+	}
+	s.caseSel.Refresh()
+}
+
+// selectCase selects the case with the given id (e.g. from the cases
+// screen).
+func (s *remoteScreen) selectCase(id string) {
+	if i := slices.Index(s.caseIDs, id); i >= 0 {
+		s.caseSel.SetSelectedIndex(i)
+	}
+}
+
+// selectedCase returns the chosen case id ("" when none).
+func (s *remoteScreen) selectedCase() string {
+	i := s.caseSel.SelectedIndex()
+	if i < 0 || i >= len(s.caseIDs) {
+		return ""
+	}
+	return s.caseIDs[i]
+}
+
+// reloadSessions verifies the chosen case's audit logs in the background.
+func (s *remoteScreen) reloadSessions() {
+	id := s.selectedCase()
+	if id == "" {
+		s.sessions = nil
+		s.list.Refresh()
+		return
+	}
+	dir := s.u.ws.Dir
+	s.u.goBackground(func(ctx context.Context) {
+		res, err := remote.VerifyCase(dir, id, remote.VerifyOptions{})
+		slices.Reverse(res) // newest first
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("remote.err.verify", "The audit logs could not be read."), err)
+				return
+			}
+			if s.selectedCase() != id {
+				return
+			}
+			s.sessions = res
+			s.list.UnselectAll()
+			s.list.Refresh()
+			s.detail.SetText("")
+		})
+	})
+}
+
+// request checks the form and returns the session request.
+func (s *remoteScreen) request() (remote.SessionRequest, bool) {
+	req := remote.SessionRequest{Case: s.selectedCase(), Target: strings.TrimSpace(s.target.Text), Reason: strings.TrimSpace(s.reason.Text)}
+	switch {
+	case req.Case == "":
+		s.status.SetText(lang.X("remote.need.case", "Choose the case the session belongs to."))
+	case req.Target == "":
+		s.status.SetText(lang.X("remote.need.target", "Enter the target, e.g. root@erp01.customer.example."))
+	case req.Reason == "":
+		s.status.SetText(lang.X("remote.need.reason", "Enter the reason: the customer's consent or the ticket reference."))
+	default:
+		return req, true
+	}
+	return req, false
+}
+
+// begin marks the screen busy; false when another action runs.
+func (s *remoteScreen) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy {
+		return false
+	}
+	s.busy = true
+	setEnabled(s.runBtn, false)
+	setEnabled(s.collBtn, false)
+	return true
+}
+
+func (s *remoteScreen) end() {
+	s.mu.Lock()
+	s.busy = false
+	s.mu.Unlock()
+	setEnabled(s.runBtn, true)
+	setEnabled(s.collBtn, true)
+}
+
+// runCommand runs the command in a new audited session and shows its
+// output.
+func (s *remoteScreen) runCommand() {
+	req, ok := s.request()
+	cmd := strings.TrimSpace(s.command.Text)
+	if !ok {
+		return
+	}
+	if cmd == "" {
+		s.status.SetText(lang.X("remote.need.command", "Enter a command."))
+		return
+	}
+	if !s.begin() {
+		return
+	}
+	s.status.SetText(fmt.Sprintf(lang.X("remote.running", "Running on %s…"), req.Target))
+	s.u.goBackground(func(ctx context.Context) {
+		var out syncText
+		res, err := s.withSession(ctx, req, func(sess *remote.Session) error {
+			r, err := sess.Exec(ctx, cmd, &out, &out)
+			if err == nil {
+				s.logActivity(ctx, sess, fmt.Sprintf("ran %q: exit status %d", cmd, r.ExitStatus))
+			}
+			return err
+		})
+		s.u.do(func() {
+			s.end()
+			s.output.SetText(out.String())
+			if err != nil {
+				s.status.SetText("")
+				s.u.showError(lang.X("remote.err.run", "The command could not be run."), err)
+			} else {
+				s.status.SetText(fmt.Sprintf(lang.X("remote.done", "Done; session %s is in the audit log."), res))
+			}
+			s.reloadSessions()
+		})
+	})
+}
+
+// withSession opens an audited session, runs f and closes the session;
+// it returns the session id.
+func (s *remoteScreen) withSession(ctx context.Context, req remote.SessionRequest, f func(*remote.Session) error) (string, error) {
+	r, err := remote.New(s.remoteConfig(ctx))
+	if err != nil {
+		return "", err
+	}
+	sess, err := r.Open(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	ferr := f(sess)
+	cerr := sess.Close()
+	if ferr != nil {
+		return sess.ID, ferr
+	}
+	return sess.ID, cerr
+}
+
+// logActivity adds the session to the case's activities; a failure is
+// logged (the audit log has the session anyway).
+func (s *remoteScreen) logActivity(ctx context.Context, sess *remote.Session, text string) {
+	_, err := s.u.cases.AddActivity(ctx, sess.Case, cases.Activity{Kind: cases.KindRemote, By: s.who(),
+		Text: fmt.Sprintf("%s %s (session %s; reason: %s)", sess.Route.Target, text, sess.ID, sess.Reason), Ref: sess.ID})
+	if err != nil {
+		fyne.LogError("log remote session", err)
+	}
+}
+
+// openTerminal runs "werkbank remote shell" in the system's terminal.
+func (s *remoteScreen) openTerminal() {
+	req, ok := s.request()
+	if !ok {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		s.u.showError(lang.X("remote.err.terminal", "The system terminal could not be opened."), err)
+		return
+	}
+	args := []string{exe, "--data", s.u.ws.Dir, "remote", "shell", "--case", req.Case, "--reason", req.Reason, req.Target}
+	if err := s.startTerminal(args); err != nil {
+		s.u.showError(lang.X("remote.err.terminal", "The system terminal could not be opened."), err)
+		return
+	}
+	s.status.SetText(lang.X("remote.terminal.started", "The shell runs in the system terminal; refresh the list when it has ended."))
+}
+
+// startSystemTerminal starts args in a new terminal window of the system.
+func startSystemTerminal(args []string) error {
+	cmd, err := terminalCommand(runtime.GOOS, os.Getenv("TERMINAL"), exec.LookPath, args)
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", cmd.Path, err)
+	}
+	return cmd.Process.Release() // the terminal belongs to the user, not to the app
+}
+
+// terminalCommand builds the command that opens a terminal running args.
+func terminalCommand(goos, preferred string, lookPath func(string) (string, error), args []string) (*exec.Cmd, error) {
+	switch goos {
+	case "windows":
+		return exec.Command("cmd", append([]string{"/c", "start", "werkbank", "cmd", "/k"}, args...)...), nil
+	case "darwin":
+		quoted := make([]string, len(args))
+		for i, a := range args {
+			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		script := strings.ReplaceAll(strings.ReplaceAll(strings.Join(quoted, " "), `\`, `\\`), `"`, `\"`)
+		return exec.Command("osascript", "-e", `tell application "Terminal" to do script "`+script+`"`, "-e", `tell application "Terminal" to activate`), nil
+	}
+	candidates := []struct{ name, flag string }{
+		{preferred, "-e"}, {"x-terminal-emulator", "-e"}, {"gnome-terminal", "--"}, {"konsole", "-e"},
+		{"xfce4-terminal", "-x"}, {"xterm", "-e"},
+	}
+	for _, c := range candidates {
+		if c.name == "" {
+			continue
+		}
+		if p, err := lookPath(c.name); err == nil {
+			return exec.Command(p, append([]string{c.flag}, args...)...), nil
+		}
+	}
+	return nil, fmt.Errorf("no terminal program found (set $TERMINAL); run this in a terminal: %s", strings.Join(args, " "))
+}
+
+// syncText collects output from the session goroutines.
+type syncText struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (t *syncText) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.b.Len() < 1<<20 {
+		t.b.Write(p)
+	}
+	return len(p), nil
+}
+
+func (t *syncText) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.String()
+}

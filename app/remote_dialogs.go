@@ -1,0 +1,253 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/crypto/ssh"
+
+	"werkbank/cases"
+	"werkbank/remote"
+)
+
+// who is the person working, for the audit log.
+func (s *remoteScreen) who() string {
+	if s.u.user.Name != "" {
+		return s.u.user.Name
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// remoteConfig builds the remote configuration: the user's ~/.ssh files,
+// the ssh-agent, and dialogs for unknown hosts and secrets. ctx ends the
+// waiting for an answer.
+func (s *remoteScreen) remoteConfig(ctx context.Context) remote.Config {
+	home, _ := os.UserHomeDir() // without a home folder only the app's files are used
+	cfg := remote.Config{
+		DataDir:     s.u.ws.Dir,
+		Who:         s.who(),
+		Home:        home,
+		ConfirmHost: func(host string, key ssh.PublicKey) (bool, error) { return s.confirmHost(ctx, host, key) },
+		Auth: remote.Auth{
+			Agent: true, DefaultIdentities: true,
+			Passphrase: func(file string) ([]byte, error) {
+				p, err := s.askSecret(ctx, fmt.Sprintf(lang.X("remote.ask.passphrase", "Passphrase for the key %s"), file))
+				return []byte(p), err
+			},
+			Password: func(user, host string) (string, error) {
+				return s.askSecret(ctx, fmt.Sprintf(lang.X("remote.ask.password", "Password for %s@%s"), user, host))
+			},
+			KeyboardInteractive: func(user, host, instruction string, questions []string, _ []bool) ([]string, error) {
+				answers := make([]string, len(questions))
+				for i, q := range questions {
+					a, err := s.askSecret(ctx, fmt.Sprintf("%s@%s: %s %s", user, host, instruction, q))
+					if err != nil {
+						return nil, err
+					}
+					answers[i] = a
+				}
+				return answers, nil
+			},
+		},
+		Sink: caseAttacher{store: s.u.cases, who: s.who()},
+	}
+	if home != "" {
+		cfg.UserKnownHosts = []string{filepath.Join(home, ".ssh", "known_hosts")}
+		if sc, err := remote.ReadSSHConfig(filepath.Join(home, ".ssh", "config")); err == nil {
+			cfg.SSHConfig = sc
+		} else {
+			fyne.LogError("read ~/.ssh/config", err)
+		}
+	}
+	return cfg
+}
+
+// errCancelled is the answer when the user closes a question.
+var errCancelled = errors.New("cancelled by the user")
+
+// confirmHost shows an unknown host's fingerprint and asks whether to
+// trust it. It runs on a session goroutine and waits for the answer.
+func (s *remoteScreen) confirmHost(ctx context.Context, host string, key ssh.PublicKey) (bool, error) {
+	answer := make(chan bool, 1)
+	s.u.do(func() {
+		msg := widget.NewLabel(fmt.Sprintf(lang.X("remote.unknown.text",
+			"The host %s is not known yet.\n\nIts %s key has the fingerprint\n%s\n\nCompare it with the fingerprint the customer gave you. Trust this host and connect?"),
+			host, key.Type(), ssh.FingerprintSHA256(key)))
+		msg.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustomConfirm(lang.X("remote.unknown.title", "Unknown host"),
+			lang.X("remote.unknown.trust", "Trust and connect"), lang.X("remote.cancel", "Cancel"),
+			container.NewGridWrap(fyne.NewSize(460, 200), msg), func(ok bool) { answer <- ok }, s.u.window())
+		d.Show()
+	})
+	select {
+	case ok := <-answer:
+		return ok, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// askSecret asks for a passphrase or password; nothing is stored.
+func (s *remoteScreen) askSecret(ctx context.Context, prompt string) (string, error) {
+	type reply struct {
+		text string
+		ok   bool
+	}
+	answer := make(chan reply, 1)
+	s.u.do(func() {
+		e := widget.NewPasswordEntry()
+		d := dialog.NewForm(lang.X("remote.ask.title", "Log in"), lang.X("remote.ok", "OK"), lang.X("remote.cancel", "Cancel"),
+			[]*widget.FormItem{widget.NewFormItem(prompt, e)}, func(ok bool) { answer <- reply{e.Text, ok} }, s.u.window())
+		d.Resize(fyne.NewSize(480, 160))
+		d.Show()
+	})
+	select {
+	case r := <-answer:
+		if !r.ok {
+			return "", errCancelled
+		}
+		return r.text, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// caseAttacher attaches collected files to the case (remote.AttachmentSink).
+type caseAttacher struct {
+	store *cases.Store
+	who   string
+}
+
+func (c caseAttacher) AttachFile(ctx context.Context, caseID string, f remote.CollectedFile) error {
+	return c.store.Attach(ctx, caseID, cases.Attachment{Name: f.Name, SHA256: f.SHA256, Size: f.Size, By: c.who,
+		Source: "sftp://" + f.Host + "/" + strings.TrimPrefix(f.RemotePath, "/")})
+}
+
+// collectDialog asks for remote paths and shows the collection's progress
+// with a cancel button.
+type collectDialog struct {
+	d        dialog.Dialog
+	paths    *widget.Entry
+	maxMB    *widget.Entry
+	bar      *widget.ProgressBar
+	file     *widget.Label
+	startBtn *widget.Button
+	cancel   context.CancelFunc
+}
+
+// openCollect shows the "collect logs" dialog.
+func (s *remoteScreen) openCollect() {
+	req, ok := s.request()
+	if !ok {
+		return
+	}
+	c := &collectDialog{paths: widget.NewMultiLineEntry(), maxMB: widget.NewEntry(), bar: widget.NewProgressBar(), file: widget.NewLabel("")}
+	c.paths.SetPlaceHolder(lang.X("remote.collect.paths", "One remote file or pattern a line, e.g. /var/log/erp/*.log"))
+	c.paths.SetMinRowsVisible(5)
+	c.maxMB.SetText(strconv.FormatInt(remote.DefaultMaxFileSize>>20, 10))
+	c.file.Wrapping = fyne.TextWrapBreak
+	c.startBtn = widget.NewButton(lang.X("remote.collect.start", "Collect"), func() { s.startCollect(c, req) })
+	cancelBtn := widget.NewButton(lang.X("remote.cancel", "Cancel"), func() {
+		if c.cancel != nil {
+			c.cancel()
+			return
+		}
+		c.d.Hide()
+	})
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("remote.collect.files", "Files"), c.paths),
+		widget.NewFormItem(lang.X("remote.collect.max", "Limit per file (MiB)"), c.maxMB))
+	content := container.NewVBox(form, c.file, c.bar, container.NewHBox(c.startBtn, cancelBtn))
+	c.d = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.X("remote.collect.title", "Collect logs from %s"), req.Target), content, s.u.window())
+	c.d.Resize(fyne.NewSize(620, 380))
+	s.collecting = c
+	c.d.Show()
+}
+
+// startCollect runs the collection in the background; the dialog shows
+// progress and, at the end, what was collected and what failed.
+func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest) {
+	var paths []string
+	for _, l := range strings.Split(c.paths.Text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			paths = append(paths, l)
+		}
+	}
+	maxMB, err := strconv.ParseInt(strings.TrimSpace(c.maxMB.Text), 10, 64)
+	if len(paths) == 0 || err != nil || maxMB <= 0 {
+		c.file.SetText(lang.X("remote.collect.need", "Enter at least one path and a positive limit."))
+		return
+	}
+	if !s.begin() {
+		return
+	}
+	setEnabled(c.startBtn, false)
+	ctx, cancel := context.WithCancel(s.u.ctx)
+	c.cancel = cancel
+	s.u.goBackground(func(context.Context) {
+		defer cancel()
+		var res *remote.CollectResult
+		var colErr error
+		id, err := s.withSession(ctx, req, func(sess *remote.Session) error {
+			res, colErr = sess.Collect(ctx, remote.CollectOptions{Paths: paths, MaxSize: maxMB << 20, Progress: func(p remote.Progress) {
+				s.u.do(func() {
+					c.file.SetText(fmt.Sprintf("%d/%d  %s", p.File+1, p.Files, p.RemotePath))
+					if p.Total > 0 {
+						c.bar.SetValue(float64(p.Done) / float64(p.Total))
+					} else {
+						c.bar.SetValue(1)
+					}
+				})
+			}})
+			if res != nil {
+				s.logActivity(context.WithoutCancel(ctx), sess, fmt.Sprintf("collected %d file(s), %d failed", len(res.Files), len(res.Failed)))
+			}
+			return nil
+		})
+		s.u.do(func() {
+			s.end()
+			c.cancel = nil
+			s.output.SetText(collectReport(res, errors.Join(err, colErr)))
+			if err != nil {
+				c.file.SetText(err.Error())
+			} else {
+				c.file.SetText(fmt.Sprintf(lang.X("remote.collect.done", "Done (session %s); see the list on the left."), id))
+			}
+			s.reloadSessions()
+			if s.u.cs != nil {
+				s.u.cs.reload()
+			}
+		})
+	})
+}
+
+// collectReport lists collected and failed files for the output area.
+func collectReport(res *remote.CollectResult, err error) string {
+	var b strings.Builder
+	if res != nil {
+		for _, f := range res.Files {
+			fmt.Fprintf(&b, "%s  %d  %s\n", f.SHA256, f.Size, f.RemotePath)
+		}
+		for _, f := range res.Failed {
+			fmt.Fprintf(&b, "%s: %s\n", lang.X("remote.collect.failed", "FAILED"), f.Error())
+		}
+	}
+	if err != nil && (res == nil || len(res.Failed) == 0) {
+		fmt.Fprintf(&b, "%s: %v\n", lang.X("remote.collect.failed", "FAILED"), err)
+	}
+	return b.String()
+}

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"golang.org/x/crypto/ssh"
+
+	"werkbank/cases"
+	"werkbank/kb"
+	"werkbank/remote/sshdtest"
+)
+
+func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("SSH_AUTH_SOCK", "")
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
+	srv := sshdtest.Start(t, pub)
+
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	ctx := context.Background()
+	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Druckjob hängt", Customer: "Huber KG", Priority: 2, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.selectScreen("remote")
+	h.wait("the remote screen with the case", func() bool { return h.u.rs != nil && slices.Contains(h.u.rs.caseIDs, c.ID) })
+	rs := h.u.rs
+	rs.selectCase(c.ID)
+
+	// The form says what is missing.
+	rs.target.SetText(srv.Target(t))
+	rs.command.SetText("echo gui-$((6*7))")
+	test.Tap(rs.runBtn)
+	if !strings.Contains(rs.status.Text, "reason") {
+		t.Fatalf("status %q", rs.status.Text)
+	}
+	rs.reason.SetText("Ticket 4711, Zustimmung per Telefon")
+
+	// Unknown host: the fingerprint is shown and must be confirmed.
+	test.Tap(rs.runBtn)
+	h.wait("the unknown-host dialog", func() bool { return h.overlayButton("Trust and connect") != nil })
+	if txt := h.dialogText(); !strings.Contains(txt, ssh.FingerprintSHA256(srv.HostKey)) || !strings.Contains(txt, srv.Addr()) {
+		t.Fatalf("dialog %q", txt)
+	}
+	test.Tap(h.overlayButton("Trust and connect"))
+	h.wait("the command output", func() bool { return strings.Contains(rs.output.Text, "gui-42") })
+	h.wait("the verified session", func() bool { return len(rs.sessions) == 1 })
+	if !rs.sessions[0].OK() || rs.sessions[0].Reason != "Ticket 4711, Zustimmung per Telefon" || rs.sessions[0].Who != "tester" {
+		t.Fatalf("session %+v", rs.sessions[0])
+	}
+	rs.list.Select(0)
+	if !strings.Contains(rs.detail.Text, "signatures") {
+		t.Fatalf("detail %q", rs.detail.Text)
+	}
+
+	// Collect a log through the dialog.
+	logFile := filepath.Join(t.TempDir(), "erp.log")
+	if err := os.WriteFile(logFile, []byte(strings.Repeat("ERROR printer queue stuck\n", 5000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(rs.collBtn)
+	h.wait("the collect dialog", func() bool { return rs.collecting != nil })
+	rs.collecting.paths.SetText(logFile + "\n" + filepath.Join(filepath.Dir(logFile), "missing.log"))
+	test.Tap(rs.collecting.startBtn)
+	h.wait("the collection", func() bool {
+		return strings.Contains(rs.output.Text, logFile) && strings.Contains(rs.output.Text, "missing.log")
+	})
+	if rs.collecting.bar.Value != 1 || !strings.Contains(rs.output.Text, "FAILED") {
+		t.Fatalf("progress %v, output %q", rs.collecting.bar.Value, rs.output.Text)
+	}
+	got, err := h.u.cases.Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Attachments) != 1 || got.Attachments[0].Name != "erp.log" {
+		t.Fatalf("attachments %+v", got.Attachments)
+	}
+	remoteActs := 0
+	for _, a := range got.Activities {
+		if a.Kind == cases.KindRemote {
+			remoteActs++
+		}
+	}
+	if remoteActs != 2 {
+		t.Fatalf("%d remote activities", remoteActs)
+	}
+	h.wait("both sessions", func() bool { return len(rs.sessions) == 2 })
+
+	// "Open in system terminal" runs werkbank remote shell for the case.
+	var started []string
+	rs.startTerminal = func(args []string) error { started = args; return nil }
+	test.Tap(rs.termBtn)
+	joined := strings.Join(started, " ")
+	if !strings.Contains(joined, "remote shell --case "+c.ID) || !strings.Contains(joined, srv.Target(t)) || !strings.Contains(joined, "--data "+h.u.ws.Dir) {
+		t.Fatalf("terminal args %q", joined)
+	}
+}
+
+func TestTerminalCommand(t *testing.T) {
+	args := []string{"/usr/bin/werkbank", "remote", "shell", "--reason", "it's ok", "root@erp"}
+	only := func(name string) func(string) (string, error) {
+		return func(n string) (string, error) {
+			if n == name {
+				return "/usr/bin/" + n, nil
+			}
+			return "", os.ErrNotExist
+		}
+	}
+	cmd, err := terminalCommand("linux", "", only("gnome-terminal"), args)
+	if err != nil || cmd.Path != "/usr/bin/gnome-terminal" || cmd.Args[1] != "--" || cmd.Args[len(cmd.Args)-1] != "root@erp" {
+		t.Fatalf("gnome-terminal: %v %v", cmd, err)
+	}
+	cmd, err = terminalCommand("linux", "kitty", only("kitty"), args)
+	if err != nil || cmd.Path != "/usr/bin/kitty" || cmd.Args[1] != "-e" {
+		t.Fatalf("$TERMINAL: %v %v", cmd, err)
+	}
+	if _, err := terminalCommand("linux", "", only("none"), args); err == nil || !strings.Contains(err.Error(), "remote shell") {
+		t.Fatalf("no terminal: %v", err)
+	}
+	cmd, _ = terminalCommand("darwin", "", only("none"), args)
+	if !strings.Contains(strings.Join(cmd.Args, " "), `'it'\\''s ok'`) {
+		t.Fatalf("darwin quoting: %q", cmd.Args)
+	}
+}
