@@ -119,17 +119,49 @@ func (s *Store) Bundle(ctx context.Context, id, out string, opt BundleOptions) (
 	if err := tmp.Close(); err != nil {
 		return res, fmt.Errorf("bundle case %s: %w", id, err)
 	}
-	// A hard link never replaces an existing file, unlike a rename.
+	// A hard link never replaces an existing file, unlike a rename; where
+	// the file system has no hard links, the archive is copied into a file
+	// created exclusively.
 	if err := os.Link(tmp.Name(), out); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return res, fmt.Errorf("bundle case %s: %s %w; choose another path", id, out, ErrExists)
 		}
-		return res, fmt.Errorf("bundle case %s: %w", id, err)
+		if cerr := copyExclusive(tmp.Name(), out); cerr != nil {
+			if errors.Is(cerr, fs.ErrExist) {
+				return res, fmt.Errorf("bundle case %s: %s %w; choose another path", id, out, ErrExists)
+			}
+			return res, fmt.Errorf("bundle case %s: %w", id, errors.Join(err, cerr))
+		}
 	}
 	if err := syncDir(filepath.Dir(out)); err != nil {
 		return res, fmt.Errorf("bundle case %s: %w", id, err)
 	}
 	return res, nil
+}
+
+// copyExclusive copies src to a new file dst durably; on failure dst is
+// removed again.
+func copyExclusive(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return errors.Join(err, os.Remove(dst))
+	}
+	return nil
 }
 
 // writeBundle writes the archive to w.

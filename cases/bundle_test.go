@@ -172,3 +172,26 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+func TestCopyExclusive(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	if err := os.WriteFile(src, []byte("zip"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyExclusive(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "zip" {
+		t.Fatalf("copied %q", b)
+	}
+	if err := os.WriteFile(src, []byte("other"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyExclusive(src, dst); !errors.Is(err, os.ErrExist) {
+		t.Fatalf("copy over an existing file: %v", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "zip" {
+		t.Fatal("existing file changed")
+	}
+}
