@@ -2,7 +2,6 @@ package kb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -61,16 +60,15 @@ func (s *Store) exportNames(ctx context.Context) ([]exportName, error) {
 	var out []exportName
 	used := make(map[string]bool)
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		return scanHeads(tx, "", func(h head) (bool, error) {
 			if err := ctx.Err(); err != nil {
-				return err
+				return false, err
 			}
-			var h articleHead
-			if err := json.Unmarshal(v, &h); err != nil {
-				return fmt.Errorf("decode article %s: %w", k, err)
+			a, err := getContent(tx, h.rec.Seq)
+			if err != nil {
+				return false, fmt.Errorf("article %s: %w", h.ID, err)
 			}
-			name := h.Source
+			name := a.Source
 			if !safeSource(name) || used[strings.ToLower(name)] {
 				name = h.ID + ".md"
 				for i := 2; used[strings.ToLower(name)]; i++ {
@@ -79,8 +77,8 @@ func (s *Store) exportNames(ctx context.Context) ([]exportName, error) {
 			}
 			used[strings.ToLower(name)] = true
 			out = append(out, exportName{id: h.ID, name: name})
-		}
-		return nil
+			return true, nil
+		})
 	})
 	return out, err
 }

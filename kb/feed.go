@@ -2,7 +2,6 @@ package kb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,7 +18,7 @@ func (s *Store) syncIndex(ctx context.Context) error {
 	var empty bool
 	err := s.db.View(func(tx *bolt.Tx) error {
 		seq = storeSeq(tx)
-		k, _ := tx.Bucket(bucketArticles).Cursor().First()
+		k, _ := tx.Bucket(bucketRevisions).Cursor().First()
 		empty = k == nil
 		return nil
 	})
@@ -43,31 +42,19 @@ func (s *Store) rebuild(ctx context.Context, seq uint64) error {
 	if err := s.ix.reset(ctx); err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
-	var after []byte
+	after := ""
 	for {
 		var batch []Article
 		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(bucketArticles).Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if k != nil && string(k) == string(after) {
-					k, v = c.Next()
-				}
-			}
-			for ; k != nil && len(batch) < batchSize; k, v = c.Next() {
-				var h articleHead
-				if err := json.Unmarshal(v, &h); err != nil {
-					return fmt.Errorf("decode article %s: %w", k, err)
-				}
-				a, err := getContent(tx, h.Seq)
+			return scanHeads(tx, after, func(h head) (bool, error) {
+				a, err := getContent(tx, h.rec.Seq)
 				if err != nil {
-					return fmt.Errorf("article %s: %w", k, err)
+					return false, fmt.Errorf("article %s: %w", h.ID, err)
 				}
 				batch = append(batch, a)
-				after = append(after[:0], k...)
-			}
-			return nil
+				after = h.ID
+				return len(batch) < batchSize, nil
+			})
 		})
 		if err != nil {
 			return fmt.Errorf("rebuild index: %w", err)

@@ -94,7 +94,7 @@ func newID(tx *bolt.Tx, title string) (string, error) {
 	if base == "" {
 		base = "article"
 	}
-	if tx.Bucket(bucketArticles).Get([]byte(base)) == nil {
+	if !hasArticle(tx, base) {
 		return base, nil
 	}
 	for range 10 {
@@ -103,7 +103,7 @@ func newID(tx *bolt.Tx, title string) (string, error) {
 			return "", fmt.Errorf("generate id: %w", err)
 		}
 		id := base + "-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(r[:]))
-		if tx.Bucket(bucketArticles).Get([]byte(id)) == nil {
+		if !hasArticle(tx, id) {
 			return id, nil
 		}
 	}

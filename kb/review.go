@@ -71,18 +71,22 @@ func prepare(tx *bolt.Tx, op saveOp, by User, now time.Time) (a Article, added, 
 		return a, false, false, err
 	}
 	var from Status
+	var cur Article
 	if exists {
-		from = h.Status
+		if cur, err = getContent(tx, h.rec.Seq); err != nil {
+			return a, false, false, fmt.Errorf("article %s: %w", a.ID, err)
+		}
+		from = cur.Status
 		if a.Status == "" {
-			a.Status = h.Status
+			a.Status = cur.Status
 		}
 		if a.Author == "" {
-			a.Author = h.Author
+			a.Author = cur.Author
 		}
 		if a.Reviewer == "" {
-			a.Reviewer = h.Reviewer
+			a.Reviewer = cur.Reviewer
 		}
-		a.Created = h.Created
+		a.Created = cur.Created
 		a.Rev = h.Rev
 	} else {
 		if a.Status == "" {
@@ -99,14 +103,10 @@ func prepare(tx *bolt.Tx, op saveOp, by User, now time.Time) (a Article, added, 
 	if err := checkRole(from, a.Status, by); err != nil {
 		return a, false, false, err
 	}
-	if a.Status == StatusPublished && from != StatusPublished && (op.a.Reviewer == "" || op.a.Reviewer == h.Reviewer) {
+	if a.Status == StatusPublished && from != StatusPublished && (op.a.Reviewer == "" || op.a.Reviewer == cur.Reviewer) {
 		a.Reviewer = by.Name
 	}
 	if exists && op.onlyIfChanged {
-		cur, err := getContent(tx, h.Seq)
-		if err != nil {
-			return a, false, false, fmt.Errorf("article %s: %w", a.ID, err)
-		}
 		if sameContent(a, cur) {
 			return cur, false, false, nil
 		}

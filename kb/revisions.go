@@ -3,7 +3,6 @@ package kb
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -25,13 +24,12 @@ type Revision struct {
 
 // revisionRecord is the value in bucketRevisions.
 type revisionRecord struct {
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
-	By     string    `json:"by"`
-	Role   Role      `json:"role,omitempty"`
-	Note   string    `json:"note,omitempty"`
-	Status Status    `json:"status"`
-	Title  string    `json:"title"`
+	Seq    uint64    `json:"q"`
+	At     time.Time `json:"t"`
+	By     string    `json:"b"`
+	Role   Role      `json:"r,omitempty"`
+	Note   string    `json:"n,omitempty"`
+	Status Status    `json:"s"`
 }
 
 // History returns the revisions of article id, oldest first.
@@ -41,20 +39,21 @@ func (s *Store) History(ctx context.Context, id string) ([]Revision, error) {
 	}
 	var out []Revision
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketArticles).Get([]byte(id)) == nil {
+		if !hasArticle(tx, id) {
 			return ErrNotFound
 		}
 		prefix := revPrefix(id)
 		c := tx.Bucket(bucketRevisions).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-			var r revisionRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("decode revision %x: %w", k, err)
+			h, _, err := decodeHead(k, v)
+			if err != nil {
+				return err
 			}
-			out = append(out, Revision{
-				Rev: int(binary.BigEndian.Uint32(k[len(prefix):])), At: r.At, By: r.By,
-				Note: r.Note, Status: r.Status, Title: r.Title,
-			})
+			a, err := getContent(tx, h.rec.Seq)
+			if err != nil {
+				return fmt.Errorf("revision %d: %w", h.Rev, err)
+			}
+			out = append(out, Revision{Rev: h.Rev, At: h.rec.At, By: h.rec.By, Note: h.rec.Note, Status: h.rec.Status, Title: a.Title})
 		}
 		return nil
 	})

@@ -20,14 +20,14 @@ import (
 //     as saved by that change (encodeContent: snappy-compressed JSON). It is the only copy of every
 //     revision's content and the feed from which the index catches up. Keys
 //     only grow, so writes append at the end of the B+tree.
-//   - kb.articles: id → JSON of the head (articleHead): the current
-//     article's metadata without the body plus the sequence of its content.
 //   - kb.revisions: id + 0x00 + revision (4 bytes, big endian) → JSON of a
-//     revisionRecord (who, when, note, title, status, content sequence).
+//     revisionRecord (who, when, note, status, content sequence). An
+//     article's last entry is its current revision (see heads.go); the
+//     records are small, so the keys that arrive in random order touch few
+//     pages.
 var (
 	bucketMeta      = []byte("kb.meta")
 	bucketChanges   = []byte("kb.changes")
-	bucketArticles  = []byte("kb.articles")
 	bucketRevisions = []byte("kb.revisions")
 )
 
@@ -44,7 +44,7 @@ const schemaVersion = 1
 // empty file: the first migration creates the buckets.
 var migrations = []func(tx *bolt.Tx) error{
 	0: func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketChanges, bucketArticles, bucketRevisions} {
+		for _, name := range [][]byte{bucketMeta, bucketChanges, bucketRevisions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

@@ -51,13 +51,6 @@ type Store struct {
 	indexBehind bool
 }
 
-// articleHead is the value in bucketArticles: the current article without
-// its body, and the change sequence under which its content is stored.
-type articleHead struct {
-	Seq uint64 `json:"seq"`
-	Article
-}
-
 // Open opens the knowledge base in cfg.DB, creating or migrating its
 // buckets, and opens the search index in cfg.IndexDir, rebuilding it when
 // it is missing, incompatible or ahead of the store, and catching it up
@@ -107,7 +100,7 @@ func (s *Store) Get(ctx context.Context, id string) (Article, error) {
 		if !ok {
 			return ErrNotFound
 		}
-		a, err = getContent(tx, h.Seq)
+		a, err = getContent(tx, h.rec.Seq)
 		return err
 	})
 	if err != nil {
@@ -121,25 +114,22 @@ func (s *Store) Get(ctx context.Context, id string) (Article, error) {
 func (s *Store) List(ctx context.Context, f Filter) ([]Article, error) {
 	var out []Article
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		return scanHeads(tx, "", func(h head) (bool, error) {
 			if err := ctx.Err(); err != nil {
-				return err
+				return false, err
 			}
-			var h articleHead
-			if err := json.Unmarshal(v, &h); err != nil {
-				return fmt.Errorf("decode article %s: %w", k, err)
+			if f.Status != "" && h.rec.Status != f.Status {
+				return true, nil
 			}
-			if !f.match(h.Article) {
-				continue
-			}
-			a, err := getContent(tx, h.Seq)
+			a, err := getContent(tx, h.rec.Seq)
 			if err != nil {
-				return fmt.Errorf("article %s: %w", k, err)
+				return false, fmt.Errorf("article %s: %w", h.ID, err)
 			}
-			out = append(out, a)
-		}
-		return nil
+			if f.match(a) {
+				out = append(out, a)
+			}
+			return true, nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
@@ -334,21 +324,12 @@ func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string) error
 	if err := changes.Put(u64(seq), content); err != nil {
 		return fmt.Errorf("store article %s: %w", a.ID, err)
 	}
-	rec, err := json.Marshal(revisionRecord{Seq: seq, At: a.Updated, By: by.Name, Role: by.Role, Note: note, Status: a.Status, Title: a.Title})
+	rec, err := json.Marshal(revisionRecord{Seq: seq, At: a.Updated, By: by.Name, Role: by.Role, Note: note, Status: a.Status})
 	if err != nil {
 		return fmt.Errorf("encode revision of %s: %w", a.ID, err)
 	}
 	if err := tx.Bucket(bucketRevisions).Put(revKey(a.ID, a.Rev), rec); err != nil {
 		return fmt.Errorf("store revision %d of %s: %w", a.Rev, a.ID, err)
-	}
-	h := a
-	h.Body = ""
-	head, err := json.Marshal(articleHead{Seq: seq, Article: h})
-	if err != nil {
-		return fmt.Errorf("encode article %s: %w", a.ID, err)
-	}
-	if err := tx.Bucket(bucketArticles).Put([]byte(a.ID), head); err != nil {
-		return fmt.Errorf("store article %s: %w", a.ID, err)
 	}
 	return nil
 }
@@ -356,22 +337,6 @@ func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string) error
 // storeSeq is the store's last change sequence.
 func storeSeq(tx *bolt.Tx) uint64 {
 	return decodeU64(tx.Bucket(bucketMeta).Get(keySeq))
-}
-
-// getHead reads the head of article id.
-func getHead(tx *bolt.Tx, id string) (articleHead, bool, error) {
-	if id == "" {
-		return articleHead{}, false, nil
-	}
-	v := tx.Bucket(bucketArticles).Get([]byte(id))
-	if v == nil {
-		return articleHead{}, false, nil
-	}
-	var h articleHead
-	if err := json.Unmarshal(v, &h); err != nil {
-		return articleHead{}, false, fmt.Errorf("decode article %s: %w", id, err)
-	}
-	return h, true, nil
 }
 
 // getContent reads the article stored by change seq.
@@ -400,7 +365,7 @@ func (s *Store) loadArticles(ids []string) (map[string]Article, error) {
 			if !ok {
 				continue
 			}
-			a, err := getContent(tx, h.Seq)
+			a, err := getContent(tx, h.rec.Seq)
 			if err != nil {
 				return fmt.Errorf("article %s: %w", id, err)
 			}

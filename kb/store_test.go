@@ -201,6 +201,18 @@ func TestSaveManyAndReopen(t *testing.T) {
 		t.Fatalf("index holds %d after reopen, want %d", n, len(arts))
 	}
 	s.close()
+
+	// A rebuild runs in several batches and indexes every article once.
+	if err := removeAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	s = openTestStore(t, dir)
+	if n := s.docCount(t); n != uint64(len(arts)) {
+		t.Fatalf("index holds %d after rebuild, want %d", n, len(arts))
+	}
+	if l, err := s.List(ctx, Filter{Tag: "t1"}); err != nil || len(l) != (len(arts)+1)/3 {
+		t.Fatalf("List(tag t1) = %d articles, %v", len(l), err)
+	}
 }
 
 func TestIndexRebuiltWhenMissingAndCaughtUpWhenBehind(t *testing.T) {
