@@ -20,7 +20,7 @@ const (
 	// treated as a typed query.
 	shortQueryTerms = 6
 	// maxQueryTerms caps the terms of a long query (the rarest win).
-	maxQueryTerms = 16
+	maxQueryTerms = 24
 	// minQueryTerms is how many of the rarest terms a long query keeps
 	// even when they are common.
 	minQueryTerms = 3
@@ -48,8 +48,11 @@ const (
 	// prefixMinLen is the shortest unfinished last word that is expanded
 	// as a prefix.
 	prefixMinLen = 3
-	// titleBoost weighs a title match above a body match.
-	titleBoost = 2.5
+	// titleBoost weighs a title match above a body match in typed
+	// queries; in pasted text the title counts like the body (measured:
+	// a higher weight lets title words among the noise win).
+	titleBoost     = 2.5
+	longTitleBoost = 1.0
 	// fuzzyBoost weighs a fuzzy or prefix match below an exact one.
 	fuzzyBoost = 0.4
 	// maxUnknownFuzzy caps the fuzzy expansions of a long query.
@@ -243,10 +246,17 @@ func termQuery(field, term string, fuzzy int, boost float64) query.Query {
 	return q
 }
 
-// fieldsQuery matches term in the title (boosted) or the body.
+// fieldsQuery matches term in the title (boosted by titleBoost) or the
+// body.
 func fieldsQuery(term string, fuzzy int, boost float64) query.Query {
+	return weightedFieldsQuery(term, fuzzy, boost, titleBoost)
+}
+
+// weightedFieldsQuery matches term in the title (boosted by title) or the
+// body.
+func weightedFieldsQuery(term string, fuzzy int, boost, title float64) query.Query {
 	return bleve.NewDisjunctionQuery(
-		termQuery(fieldTitle, term, fuzzy, boost*titleBoost),
+		termQuery(fieldTitle, term, fuzzy, boost*title),
 		termQuery(fieldBody, term, fuzzy, boost),
 	)
 }
@@ -336,10 +346,10 @@ func (ix *index) longTerms(ctx context.Context, terms []string) []query.Query {
 	}
 	var out []query.Query
 	for _, k := range known[:keep] {
-		out = append(out, fieldsQuery(k.term, 0, 1))
+		out = append(out, weightedFieldsQuery(k.term, 0, 1, longTitleBoost))
 	}
 	for _, u := range unknown[:min(len(unknown), maxUnknownFuzzy)] {
-		out = append(out, fieldsQuery(u, 1, fuzzyBoost))
+		out = append(out, weightedFieldsQuery(u, 1, fuzzyBoost, longTitleBoost))
 	}
 	return out
 }
