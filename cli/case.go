@@ -50,16 +50,23 @@ func caseUser() string {
 }
 
 // parseMixed parses flags that may come before, between or after the
-// positional arguments and returns the positional ones.
+// positional arguments and returns the positional ones; everything after
+// "--" is positional (e.g. a note that starts with "-").
 func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
+	var pos, tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
 	for {
 		if err := parse(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			return append(pos, tail...), nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]

@@ -64,6 +64,7 @@ func TestCaseCommandLine(t *testing.T) {
 	steps := [][]string{
 		{"note", id, "Log", "angefordert"},
 		{"note", "--kind", "call", id, "Rückruf beim Kunden"},
+		{"note", id, "--", "-5 °C im Lager, Scanner fallen aus"},
 		{"status", id, "in-progress"},
 		{"priority", id, "1", "--reason", "Rechnungen können nicht archiviert werden, Prüfung steht an"},
 	}
@@ -88,7 +89,7 @@ func TestCaseCommandLine(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &show) != nil {
 		t.Fatalf("show --json: exit %d %q", code, out)
 	}
-	if show.Case.Priority != 1 || show.Case.Status != "in_progress" || len(show.Case.Activities) != 5 || len(show.PriorityHistory) != 2 {
+	if show.Case.Priority != 1 || show.Case.Status != "in_progress" || len(show.Case.Activities) != 6 || len(show.PriorityHistory) != 2 {
 		t.Fatalf("show: %+v", show)
 	}
 	if show.SLA.Reaction["done_at"] == nil || show.SLA.Resolution["state"] == nil || show.SLA.Resolution["due"] == nil {
