@@ -46,6 +46,18 @@ type remoteScreen struct {
 	collecting *collectDialog
 	// startTerminal starts the system terminal (replaced in tests).
 	startTerminal func(args []string) error
+	// pendingCase is chosen as soon as the case list has it.
+	pendingCase string
+}
+
+// openRemoteFor shows the remote screen with the case chosen; the cases
+// screen's "remote session" action calls it.
+func (u *ui) openRemoteFor(caseID string) {
+	u.selectScreen("remote")
+	if u.rs != nil {
+		u.rs.pendingCase = caseID
+		u.rs.selectCase(caseID)
+	}
 }
 
 // buildRemoteScreen makes the remote-sessions screen.
@@ -178,8 +190,12 @@ func (s *remoteScreen) setCases(list []cases.Summary) {
 		opts = append(opts, c.ID+" — "+c.Title)
 	}
 	s.caseSel.Options = opts
+	if s.pendingCase != "" {
+		sel = s.pendingCase
+	}
 	if i := slices.Index(s.caseIDs, sel); i >= 0 {
 		s.caseSel.SetSelectedIndex(i)
+		s.pendingCase = ""
 	}
 	s.caseSel.Refresh()
 }
@@ -189,6 +205,7 @@ func (s *remoteScreen) setCases(list []cases.Summary) {
 func (s *remoteScreen) selectCase(id string) {
 	if i := slices.Index(s.caseIDs, id); i >= 0 {
 		s.caseSel.SetSelectedIndex(i)
+		s.pendingCase = ""
 	}
 }
 

@@ -146,6 +146,7 @@ type collectDialog struct {
 	bar      *widget.ProgressBar
 	file     *widget.Label
 	startBtn *widget.Button
+	closeBtn *widget.Button
 	cancel   context.CancelFunc
 }
 
@@ -161,7 +162,7 @@ func (s *remoteScreen) openCollect() {
 	c.maxMB.SetText(strconv.FormatInt(remote.DefaultMaxFileSize>>20, 10))
 	c.file.Wrapping = fyne.TextWrapBreak
 	c.startBtn = widget.NewButton(lang.X("remote.collect.start", "Collect"), func() { s.startCollect(c, req) })
-	cancelBtn := widget.NewButton(lang.X("remote.cancel", "Cancel"), func() {
+	c.closeBtn = widget.NewButton(lang.X("remote.cancel", "Cancel"), func() {
 		if c.cancel != nil {
 			c.cancel()
 			return
@@ -171,7 +172,7 @@ func (s *remoteScreen) openCollect() {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("remote.collect.files", "Files"), c.paths),
 		widget.NewFormItem(lang.X("remote.collect.max", "Limit per file (MiB)"), c.maxMB))
-	content := container.NewVBox(form, c.file, c.bar, container.NewHBox(c.startBtn, cancelBtn))
+	content := container.NewVBox(form, c.file, c.bar, container.NewHBox(c.startBtn, c.closeBtn))
 	c.d = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.X("remote.collect.title", "Collect logs from %s"), req.Target), content, s.u.window())
 	c.d.Resize(fyne.NewSize(620, 380))
 	s.collecting = c
@@ -221,6 +222,7 @@ func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest)
 		s.u.do(func() {
 			s.end()
 			c.cancel = nil
+			c.closeBtn.SetText(lang.X("remote.close", "Close"))
 			s.output.SetText(collectReport(res, errors.Join(err, colErr)))
 			if err != nil {
 				c.file.SetText(err.Error())

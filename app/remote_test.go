@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
+	"image/png"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -32,10 +32,9 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.u.selectScreen("remote")
-	h.wait("the remote screen with the case", func() bool { return h.u.rs != nil && slices.Contains(h.u.rs.caseIDs, c.ID) })
+	h.u.openRemoteFor(c.ID)
+	h.wait("the remote screen with the case chosen", func() bool { return h.u.rs != nil && h.u.rs.selectedCase() == c.ID })
 	rs := h.u.rs
-	rs.selectCase(c.ID)
 
 	// The form says what is missing.
 	rs.target.SetText(srv.Target(t))
@@ -85,6 +84,9 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	if len(got.Attachments) != 1 || got.Attachments[0].Name != "erp.log" {
 		t.Fatalf("attachments %+v", got.Attachments)
 	}
+	if shot := os.Getenv("WERKBANK_SHOT"); shot != "" {
+		writeShot(t, h, shot)
+	}
 	remoteActs := 0
 	for _, a := range got.Activities {
 		if a.Kind == cases.KindRemote {
@@ -130,5 +132,17 @@ func TestTerminalCommand(t *testing.T) {
 	cmd, _ = terminalCommand("darwin", "", only("none"), args)
 	if !strings.Contains(strings.Join(cmd.Args, " "), `'it'\\''s ok'`) {
 		t.Fatalf("darwin quoting: %q", cmd.Args)
+	}
+}
+
+// writeShot saves the window as a PNG (for a look at the layout).
+func writeShot(t *testing.T, h *harness, file string) {
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }
