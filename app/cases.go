@@ -325,12 +325,17 @@ func clockRow(c cases.Clock) fyne.CanvasObject {
 // activityRow shows one activity of the log.
 func activityRow(a cases.Activity) fyne.CanvasObject {
 	head := fmt.Sprintf("%s · %s · %s", a.At.Local().Format("02.01.2006 15:04"), a.By, lang.X("cases.kind."+string(a.Kind), strings.ReplaceAll(string(a.Kind), "_", " ")))
-	from, to := a.From, a.To
-	if a.Kind == cases.KindStatus {
-		from, to = statusLabel(cases.Status(from)), statusLabel(cases.Status(to))
-	}
-	if a.From != "" || a.To != "" {
-		head += fmt.Sprintf(" (%s → %s)", from, to)
+	switch a.Kind {
+	case cases.KindStatus:
+		head += fmt.Sprintf(" (%s → %s)", statusLabel(cases.Status(a.From)), statusLabel(cases.Status(a.To)))
+	case cases.KindPriority:
+		head += fmt.Sprintf(" (P%s → P%s)", a.From, a.To)
+	case cases.KindCreated:
+		head += fmt.Sprintf(" (P%s)", a.To)
+	default:
+		if a.From != "" || a.To != "" {
+			head += fmt.Sprintf(" (%s → %s)", a.From, a.To)
+		}
 	}
 	h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := widget.NewLabel(a.Text)

@@ -213,6 +213,9 @@ func (s *casesScreen) escalateDialog() {
 	}
 	for _, e := range []*widget.Entry{repro, desc, done, findings, loc} {
 		e.OnChanged = func(string) { check() }
+		if e.MultiLine {
+			e.Wrapping = fyne.TextWrapWord
+		}
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("cases.esc.repro", "Reproduced on (demo system version)"), repro),
@@ -222,7 +225,7 @@ func (s *casesScreen) escalateDialog() {
 		widget.NewFormItem(lang.X("cases.esc.loc", "Location in the standard source"), loc),
 	)
 	var d dialog.Dialog
-	confirm = widget.NewButton(lang.X("cases.act.escalate", "Escalate…"), func() {
+	confirm = widget.NewButton(lang.X("cases.esc.confirm", "Escalate"), func() {
 		e := esc()
 		d.Hide()
 		s.run(lang.X("cases.err.escalate", "The case could not be escalated."), func(ctx context.Context) error {
