@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,7 +46,10 @@ const (
 // field values: hits are resolved and snippets computed from the store.
 type index struct {
 	dir string
-	bi  bleve.Index
+	// mu guards bi: reset and close replace or close it while searches
+	// and batches hold it for reading.
+	mu sync.RWMutex
+	bi bleve.Index
 }
 
 // scorchConfig is the runtime configuration of the scorch index. The index
@@ -188,6 +192,8 @@ func indexDocument(a Article) map[string]interface{} {
 // appliedSeq is the last store change sequence the index has applied; 0
 // for a new or reset index.
 func (ix *index) appliedSeq() uint64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	seq, err := ix.readSeq()
 	if err != nil {
 		return 0
@@ -216,6 +222,8 @@ func (ix *index) apply(ctx context.Context, seq uint64, put []Article, del []str
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("index batch up to %d: %w", seq, err)
 	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	b := ix.bi.NewBatch()
 	for _, a := range put {
 		if a.ID == "" {
@@ -242,6 +250,8 @@ func (ix *index) reset(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("reset index: %w", err)
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("reset index: close: %w", err)
 	}
@@ -262,6 +272,8 @@ const persistTimeout = 30 * time.Second
 // close waits until every applied batch is on disk, so that the next open
 // need not catch up, and closes the index.
 func (ix *index) close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	ix.waitPersisted(persistTimeout)
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("close index: %w", err)

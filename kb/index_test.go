@@ -168,3 +168,35 @@ func TestNormalizeGermanMatchesBleve(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexConcurrentSearch searches while batches and a reset run.
+func TestIndexConcurrentSearch(t *testing.T) {
+	ctx := context.Background()
+	ix, load := indexArticles(t, loadQualityArticles(t)[:40])
+	done := make(chan error)
+	go func() {
+		for range 20 {
+			if _, err := ix.search(ctx, Query{Text: "Drucker Warteschlange", Facets: true}, load); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	arts := loadQualityArticles(t)[40:60]
+	if err := ix.apply(ctx, 100, arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.apply(ctx, 101, arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.appliedSeq(); got != 101 {
+		t.Fatalf("appliedSeq %d, want 101", got)
+	}
+}

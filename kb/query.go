@@ -147,10 +147,14 @@ func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 		must = append(must, ix.phraseQuery(p))
 	}
 	if len(terms) == 0 && pq.partial == "" {
-		if len(must) == 0 {
+		switch {
+		case len(must) > 0:
+			return bleve.NewConjunctionQuery(must...)
+		case strings.TrimSpace(pq.free) == "":
 			return bleve.NewMatchAllQuery()
 		}
-		return bleve.NewConjunctionQuery(must...)
+		// Only stop words or noise: nothing to look for.
+		return bleve.NewMatchNoneQuery()
 	}
 	var should []query.Query
 	if len(terms) <= shortQueryTerms {

@@ -36,7 +36,8 @@ type Results struct {
 	// Took is how long the search took.
 	Took time.Duration
 	Hits []Hit
-	// Facets is filled when Query.Facets is set.
+	// Facets is filled when Query.Facets is set. With quoted phrases it
+	// counts the articles that contain all words of the phrases.
 	Facets Facets
 }
 
@@ -77,6 +78,8 @@ const facetSize = 30
 // from the store, for titles, metadata and snippets.
 func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (map[string]Article, error)) (Results, error) {
 	start := time.Now()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	pq := parseQuery(q.Text)
 	tq := ix.textQuery(ctx, pq)
 	full := applyFilters(tq, q)

@@ -112,6 +112,14 @@ func TestSearchFiltersFacetsPaging(t *testing.T) {
 		t.Errorf("filtered hits %v, want 2", ids(res))
 	}
 
+	res, err = ix.search(ctx, Query{Text: "der die das "}, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Errorf("stop words only: %v, want nothing", ids(res))
+	}
+
 	res, err = ix.search(ctx, Query{Tags: []string{"lizenz", "api"}}, load)
 	if err != nil {
 		t.Fatal(err)
