@@ -229,7 +229,7 @@ func (s *casesScreen) buildDetail() {
 	s.acts = container.NewVBox()
 	s.kind = widget.NewSelect([]string{"note", "call", "mail", "remote_session"}, nil)
 	s.kind.SetSelected("note")
-	s.note = widget.NewMultiLineEntry()
+	s.note = wrapEntry()
 	s.note.SetPlaceHolder(lang.X("cases.note.hint", "What was done or found? (added to the log, cannot be changed later)"))
 	s.note.SetMinRowsVisible(2)
 	s.addNote = widget.NewButtonWithIcon(lang.X("cases.note.add", "Add to log"), theme.ContentAddIcon(), s.addActivity)

@@ -33,6 +33,13 @@ func priorityOptions() []string {
 	return out
 }
 
+// wrapEntry is a multi-line entry that wraps words.
+func wrapEntry() *widget.Entry {
+	e := widget.NewMultiLineEntry()
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
 func required(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errors.New(lang.X("cases.required", "required"))
@@ -42,7 +49,7 @@ func required(s string) error {
 
 // newCaseDialog asks for a new case and opens it.
 func (s *casesScreen) newCaseDialog() {
-	title, customer, desc, systems, reason := widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewEntry(), widget.NewEntry()
+	title, customer, desc, systems, reason := widget.NewEntry(), widget.NewEntry(), wrapEntry(), widget.NewEntry(), widget.NewEntry()
 	title.Validator, customer.Validator = required, required
 	prio := widget.NewSelect(priorityOptions(), nil)
 	prio.SetSelectedIndex(2)
@@ -93,7 +100,7 @@ func (s *casesScreen) statusDialog() {
 		}
 	}
 	sel := widget.NewSelect(opts, nil)
-	reason := widget.NewMultiLineEntry()
+	reason := wrapEntry()
 	reason.SetPlaceHolder(lang.X("cases.status.hint", "Why? For \"solved\": the solution."))
 	id := s.cur.ID
 	dialog.ShowForm(lang.X("cases.act.status", "Status…"), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
@@ -118,7 +125,7 @@ func (s *casesScreen) priorityDialog() {
 	}
 	sel := widget.NewSelect(priorityOptions(), nil)
 	sel.SetSelectedIndex(int(s.cur.Priority) - 1)
-	reason := widget.NewMultiLineEntry()
+	reason := wrapEntry()
 	reason.Validator = required
 	reason.SetPlaceHolder(lang.X("cases.reason.hint", "How does the problem affect the customer's business now?"))
 	id := s.cur.ID
@@ -147,7 +154,7 @@ func (s *casesScreen) messageDialog() {
 	tmpl := widget.NewSelect(cases.TemplateNames(), nil)
 	lng := widget.NewSelect(cases.Languages, nil)
 	lng.SetSelected("de")
-	text := widget.NewMultiLineEntry()
+	text := wrapEntry()
 	text.SetPlaceHolder(lang.X("cases.mail.hint", "Questions, workaround or a remark"))
 	preview := widget.NewLabel("")
 	preview.Wrapping = fyne.TextWrapWord
@@ -190,7 +197,7 @@ func (s *casesScreen) escalateDialog() {
 		return
 	}
 	c := *s.cur
-	repro, desc, done, findings, loc := widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewEntry()
+	repro, desc, done, findings, loc := widget.NewEntry(), wrapEntry(), wrapEntry(), wrapEntry(), widget.NewEntry()
 	repro.SetPlaceHolder(lang.X("cases.esc.repro.hint", "e.g. ERPplus 8.0.2.1144 standard demo system"))
 	findings.SetPlaceHolder(lang.X("cases.esc.findings.hint", "one finding per line; attach the logs to the case"))
 	loc.SetPlaceHolder(lang.X("cases.esc.loc.hint", "optional, e.g. mrp/mrp_netto.p line 1440"))
@@ -213,9 +220,6 @@ func (s *casesScreen) escalateDialog() {
 	}
 	for _, e := range []*widget.Entry{repro, desc, done, findings, loc} {
 		e.OnChanged = func(string) { check() }
-		if e.MultiLine {
-			e.Wrapping = fyne.TextWrapWord
-		}
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("cases.esc.repro", "Reproduced on (demo system version)"), repro),
