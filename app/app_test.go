@@ -239,10 +239,6 @@ func TestMainWindowNavigation(t *testing.T) {
 		t.Errorf("info line %q", h.u.kbs.info.Text)
 	}
 	// Placeholders say in plain words what comes.
-	// Screens not built yet say in plain words what comes.
-	if got := texts(placeholderLogs(h.u)); !has(got, "log files") {
-		t.Errorf("logs placeholder shows %q", got)
-	}
 	h.u.selectScreen("settings")
 	if got := texts(h.u.body); !has(got, h.u.ws.Dir) {
 		t.Errorf("settings do not show the data folder %s: %q", h.u.ws.Dir, got)

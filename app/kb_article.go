@@ -65,7 +65,7 @@ func newArticleView(u *ui, a kb.Article, act articleActions) *articleView {
 	v.draft = widget.NewButtonWithIcon(lang.X("kb.todraft", "Back to draft"), theme.ContentUndoIcon(), func() {
 		v.setStatus(kb.StatusDraft, lang.X("kb.note.draft", "back to draft"))
 	})
-	v.actions = container.NewHBox(v.edit, v.history, v.submit, v.publish, v.draft, v.archive)
+	v.actions = container.New(&flowLayout{}, v.edit, v.history, v.submit, v.publish, v.draft, v.archive)
 	v.refreshActions()
 
 	body := renderMarkdown(a.Body, u.ws.Path("attachments"))
@@ -150,4 +150,57 @@ func (v *articleView) setStatus(to kb.Status, note string) {
 			v.act.changed(a)
 		})
 	})
+}
+
+// flowLayout places objects in a row and wraps to the next row when the
+// width runs out, so that a bar of buttons never forces the window wider
+// (German labels are long).
+type flowLayout struct {
+	// width is the width of the last layout; MinSize reports the height
+	// the rows need at that width.
+	width float32
+}
+
+// Layout places the visible objects at their minimum size, row by row.
+func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	f.place(objs, size.Width, true)
+}
+
+// MinSize is as wide as the widest object and as high as the rows at the
+// last layout's width.
+func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	width := f.width
+	if width < w {
+		width = w
+	}
+	return fyne.NewSize(w, f.place(objs, width, false))
+}
+
+// place lays out (when move is set) and returns the total height.
+func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) float32 {
+	pad := theme.Padding()
+	var x, y, rowH float32
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if x > 0 && x+m.Width > width {
+			x, y, rowH = 0, y+rowH+pad, 0
+		}
+		if move {
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(m)
+		}
+		x += m.Width + pad
+		rowH = max(rowH, m.Height)
+	}
+	return y + rowH
 }

@@ -18,10 +18,13 @@ import (
 // A team lead opens one, publishes it (approve) or sends it back to draft
 // with a note; other roles see the queue read-only.
 type reviewScreen struct {
-	u       *ui
-	arts    []kb.Article
-	list    *widget.List
-	info    *widget.Label
+	u    *ui
+	arts []kb.Article
+	list *widget.List
+	info *widget.Label
+	// hint explains the queue on the right while no article is open.
+	hint    *widget.Label
+	hintBox fyne.CanvasObject
 	detail  *fyne.Container
 	article *articleView
 	// sendBack is the "send back with a note" button of the open article.
@@ -58,10 +61,14 @@ func newReviewScreen(u *ui) *reviewScreen {
 	)
 	r.list.OnSelected = func(i widget.ListItemID) { r.open(r.arts[i]) }
 	r.info = widget.NewLabel("")
-	r.info.Wrapping = fyne.TextWrapWord
+	r.info.Truncation = fyne.TextTruncateEllipsis
 	head := widget.NewLabelWithStyle(lang.X("nav.review", "Review queue"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(container.NewVBox(head, r.info), nil, nil, nil, r.list)
-	r.detail = container.NewStack()
+	r.hint = widget.NewLabel("")
+	r.hint.Wrapping = fyne.TextWrapWord
+	r.hint.Alignment = fyne.TextAlignCenter
+	r.hintBox = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 120), r.hint))
+	r.detail = container.NewStack(r.hintBox)
 	split := container.NewHSplit(left, r.detail)
 	split.Offset = 0.32
 	r.root = split
@@ -89,13 +96,15 @@ func (r *reviewScreen) reload() {
 func (r *reviewScreen) show(arts []kb.Article) {
 	r.arts = arts
 	lead := r.u.user.Role.CanPublish()
-	switch {
-	case len(arts) == 0:
+	if len(arts) == 0 {
 		r.info.SetText(lang.X("kb.review.empty", "No article is waiting for review."))
-	case lead:
-		r.info.SetText(lang.X("kb.review.lead", "Waiting for your review: {{.N}}. Open an article, then publish it or send it back with a note.", map[string]any{"N": len(arts)}))
-	default:
-		r.info.SetText(lang.X("kb.review.other", "Waiting for a team lead's review: {{.N}}. Only team leads and administrators publish.", map[string]any{"N": len(arts)}))
+	} else {
+		r.info.SetText(lang.X("kb.review.count", "Waiting for review: {{.N}}", map[string]any{"N": len(arts)}))
+	}
+	if lead {
+		r.hint.SetText(lang.X("kb.review.lead", "Open an article on the left, then publish it or send it back to its author with a note."))
+	} else {
+		r.hint.SetText(lang.X("kb.review.other", "These articles wait for a team lead's review. Only team leads and administrators publish."))
 	}
 	r.list.UnselectAll()
 	r.list.Refresh()
@@ -109,7 +118,7 @@ func (r *reviewScreen) show(arts []kb.Article) {
 	if !still {
 		r.selected = ""
 		r.article = nil
-		r.detail.Objects = nil
+		r.detail.Objects = []fyne.CanvasObject{r.hintBox}
 		r.detail.Refresh()
 	}
 }
@@ -135,6 +144,9 @@ func (r *reviewScreen) open(a kb.Article) {
 	})
 	r.sendBack = widget.NewButtonWithIcon(lang.X("kb.review.sendback", "Send back with a note"), theme.MailReplyIcon(), func() { r.askSendBack(a) })
 	setVisible(r.sendBack, r.u.user.Role.CanPublish())
+	if r.u.user.Role.CanPublish() {
+		r.article.draft.Hide()
+	}
 	r.article.actions.Add(r.sendBack)
 	r.detail.Objects = []fyne.CanvasObject{r.article.root}
 	r.detail.Refresh()

@@ -70,7 +70,7 @@ func newKBScreen(u *ui) *kbScreen {
 	s.search.OnSubmitted = func(string) { s.runSearch() }
 	s.newBtn = widget.NewButtonWithIcon(lang.X("kb.new", "New article"), theme.ContentAddIcon(), s.newArticle)
 	s.info = widget.NewLabel("")
-	s.info.Wrapping = fyne.TextWrapWord
+	s.info.Truncation = fyne.TextTruncateEllipsis
 	s.facets = widget.NewAccordion()
 	s.facets.MultiOpen = true
 	s.rows = container.NewVBox()
@@ -254,7 +254,7 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 	case len(res.hits) == 0:
 		s.info.SetText(lang.X("kb.none", "No article matches. Try fewer or other words."))
 	case res.total > uint64(len(res.hits)):
-		s.info.SetText(lang.X("kb.found.more", "Results: {{.Total}} ({{.Ms}} ms), the best {{.N}} shown. Add words or filters to narrow it down.",
+		s.info.SetText(lang.X("kb.found.more", "Results: {{.Total}} ({{.Ms}} ms), the best {{.N}} shown",
 			map[string]any{"Total": res.total, "N": len(res.hits), "Ms": fmt.Sprintf("%.1f", float64(res.took.Microseconds())/1000)}))
 	default:
 		s.info.SetText(lang.X("kb.found", "Results: {{.Total}} ({{.Ms}} ms)",

@@ -335,8 +335,8 @@ func TestReviewQueue(t *testing.T) {
 	h.u.selectScreen("review")
 	r := h.u.review
 	h.wait("queue", func() bool { return len(r.arts) == 4 })
-	if !strings.Contains(r.info.Text, "Waiting for your review: 4") {
-		t.Errorf("info %q", r.info.Text)
+	if r.info.Text != "Waiting for review: 4" || !strings.Contains(r.hint.Text, "publish it or send it back") {
+		t.Errorf("info %q, hint %q", r.info.Text, r.hint.Text)
 	}
 	var idx = -1
 	for i, a := range r.arts {
@@ -391,8 +391,8 @@ func TestSpecialistCannotPublish(t *testing.T) {
 	h.u.selectScreen("review")
 	r := h.u.review
 	h.wait("queue", func() bool { return len(r.arts) == 4 })
-	if !strings.Contains(r.info.Text, "Only team leads") {
-		t.Errorf("info %q", r.info.Text)
+	if !strings.Contains(r.hint.Text, "Only team leads") {
+		t.Errorf("hint %q", r.hint.Text)
 	}
 	r.list.Select(0)
 	h.wait("open", func() bool { return r.article != nil })
