@@ -279,3 +279,19 @@ func TestVendorFixDelivery(t *testing.T) {
 		t.Fatal("the fix is not yet installed at Huber")
 	}
 }
+
+// TestFirstStartSeedsCasesAndWatches starts the cases' background work as
+// the first start does: the demo cases arrive, the watch notifies, and the
+// goroutine stops when the window closes (the harness waits for it).
+func TestFirstStartSeedsCasesAndWatches(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	rec := &notifyRecorder{App: h.u.app}
+	h.u.app = rec
+	h.u.startCases(true)
+	h.wait("the demo cases and the first notification", func() bool {
+		list, err := h.u.cases.List(context.Background(), false)
+		return err == nil && len(list) >= 12 && len(rec.got) == 1
+	})
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+}
