@@ -75,15 +75,27 @@ func BenchmarkKB(b *testing.B) {
 			b.Fatal(err)
 		}
 		raw = 0
-		const chunk = 2000
-		for from := 0; from < n; from += chunk {
-			arts := make([]Article, 0, chunk)
-			for i := from; i < min(from+chunk, n); i++ {
-				a := benchArticle(i)
+		// The next chunk is generated while the store saves the current
+		// one, as an importer reads files while the store writes.
+		chunks := make(chan []Article, 1)
+		go func() {
+			defer close(chunks)
+			const chunk = 2000
+			for from := 0; from < n; from += chunk {
+				arts := make([]Article, 0, chunk)
+				for i := from; i < min(from+chunk, n); i++ {
+					arts = append(arts, benchArticle(i))
+				}
+				chunks <- arts
+			}
+		}()
+		for arts := range chunks {
+			for _, a := range arts {
 				raw += int64(len(a.Title) + len(a.Body))
-				arts = append(arts, a)
 			}
 			if err := st.SaveMany(ctx, arts, by); err != nil {
+				for range chunks {
+				}
 				b.Fatal(err)
 			}
 		}

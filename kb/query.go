@@ -105,6 +105,20 @@ func parseQuery(text string) parsedQuery {
 	return pq
 }
 
+// shapeQuery drops the phrases of pasted text: quotes in a log line or a
+// problem description quote paths and messages that need not match word
+// for word, so they count as free text there.
+func (ix *index) shapeQuery(pq parsedQuery) parsedQuery {
+	if len(pq.phrases) == 0 {
+		return pq
+	}
+	all := pq.free + " " + strings.Join(pq.phrases, " ")
+	if len(ix.analyze(all)) <= shortQueryTerms {
+		return pq
+	}
+	return parsedQuery{free: all, partial: pq.partial}
+}
+
 // analyze runs text through the index's text analyzer and returns the
 // distinct terms in order of appearance.
 func (ix *index) analyze(text string) []string {

@@ -80,7 +80,7 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 	start := time.Now()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	pq := parseQuery(q.Text)
+	pq := ix.shapeQuery(parseQuery(q.Text))
 	tq := ix.textQuery(ctx, pq)
 	full := applyFilters(tq, q)
 

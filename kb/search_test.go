@@ -70,6 +70,13 @@ func TestSearchPhrase(t *testing.T) {
 	if len(res.Hits) != 0 {
 		t.Errorf("phrase in the wrong order matched %v", ids(res))
 	}
+	res, err = ix.search(ctx, Query{Text: `Fehler beim Drucken: "C:\Temp\beleg.pdf" Druckauftrag bleibt in der Warteschlange, Druckserver antwortet nicht`}, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "druck" {
+		t.Errorf("pasted text with quotes: %v, want druck first", ids(res))
+	}
 	res, err = ix.search(ctx, Query{Text: `"Warteschlange des Druckservers" spooler`}, load)
 	if err != nil {
 		t.Fatal(err)
