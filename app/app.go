@@ -106,6 +106,8 @@ type ui struct {
 	cs    *casesScreen
 	// rs is the remote-sessions screen once built.
 	rs *remoteScreen
+	// ls is the log viewer once built.
+	ls *logsScreen
 
 	// user is the local current user (settings), until sync brings
 	// real accounts.
@@ -178,7 +180,7 @@ func (u *ui) defaultScreens() []screen {
 		{id: "kb", label: lang.X("nav.kb", "Knowledge base"), icon: theme.SearchIcon(), build: buildKBScreen},
 		{id: "review", label: lang.X("nav.review", "Review queue"), icon: theme.ConfirmIcon(), build: buildReviewScreen},
 		{id: "remote", label: lang.X("nav.remote", "Remote sessions"), icon: theme.ComputerIcon(), build: buildRemoteScreen},
-		{id: "logs", label: lang.X("nav.logs", "Logs"), icon: theme.ListIcon(), build: placeholderLogs},
+		{id: "logs", label: lang.X("nav.logs", "Logs"), icon: theme.ListIcon(), build: buildLogsScreen},
 		{id: "settings", label: lang.X("nav.settings", "Settings"), icon: theme.SettingsIcon(), build: buildSettingsScreen},
 	}
 }
@@ -331,6 +333,9 @@ func (u *ui) close() {
 		u.closed = true
 		u.mu.Unlock()
 		u.wg.Wait()
+		if u.ls != nil {
+			u.ls.close()
+		}
 		if err := u.kb.Close(); err != nil {
 			fyne.LogError("close the knowledge base", err)
 		}

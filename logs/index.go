@@ -88,6 +88,7 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 		w = bufio.NewWriterSize(spool, 256<<10)
 	}
 	var off int64
+	entryTS := false
 	for {
 		ln, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -103,11 +104,7 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 			ix.marks = append(ix.marks, off)
 		}
 		if cfg.Entries {
-			last := len(ix.entryStart) - 1
-			if last < 0 || !isContinuation(ln.Text) || ix.lines-int(ix.entryStart[last]) >= maxEntryLines {
-				ix.entryStart = append(ix.entryStart, int32(ix.lines))
-				ix.entryLevel = append(ix.entryLevel, uint8(levelRank(LineLevel(ln.Text))))
-			}
+			ix.addEntryLine(ln.Text, &entryTS)
 		}
 		ix.lines++
 		if cfg.Progress != nil && ix.lines&0xffff == 0 {
@@ -134,6 +131,31 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 
 // maxEntryLines caps the lines folded into one entry.
 const maxEntryLines = 10000
+
+// addEntryLine starts a new entry with the line or folds it into the
+// current one. A line folds when it is a stack-trace line, or when it has
+// no timestamp while the entry's first line has one (the exception line
+// and multi-line messages after a log record). entryTS tracks whether the
+// current entry's first line has a timestamp.
+func (ix *Index) addEntryLine(text string, entryTS *bool) {
+	last := len(ix.entryStart) - 1
+	if last >= 0 && ix.lines-int(ix.entryStart[last]) < maxEntryLines {
+		if isContinuation(text) {
+			return
+		}
+		if *entryTS && text != "" && SplitHeader(text).Time.IsZero() {
+			return
+		}
+	}
+	h := SplitHeader(text)
+	level := h.Level
+	if level == "" {
+		level = levelFromText(h.Content)
+	}
+	*entryTS = !h.Time.IsZero()
+	ix.entryStart = append(ix.entryStart, int32(ix.lines))
+	ix.entryLevel = append(ix.entryLevel, uint8(levelRank(level)))
+}
 
 // isContinuation recognises the lines of a stack trace that belong to the
 // entry before: indented lines ("\tat …", "   at …", "  File …"),

@@ -1,0 +1,539 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/kb"
+	"werkbank/logs"
+)
+
+// logsScreen is the log viewer: a virtualised list over the file's line
+// index (only visible lines are read), level colours, folded stack traces,
+// regex search with highlights, a level filter, "next error", the
+// templates of the file and the known problems from the knowledge base.
+type logsScreen struct {
+	u *ui
+
+	mu sync.Mutex // guards cancel
+	// cancel stops the background work of the open file.
+	cancel context.CancelFunc
+
+	path     string
+	ix       *logs.Index
+	view     []int32 // shown entries; nil shows all
+	expanded map[int]bool
+	re       *regexp.Regexp
+	minRank  int
+	cache    *lineCache
+
+	fileLbl  *widget.Label
+	status   *widget.Label
+	search   *widget.Entry
+	level    *widget.Select
+	list     *widget.List
+	tmplList *widget.List
+	hitsList *widget.List
+	matchBtn *widget.Button
+
+	templates []logs.TemplateSummary
+	hits      []logs.Hit
+	// sel is the selected row, -1 for none.
+	sel int
+}
+
+// levelChoices are the level filter's options and their minimum ranks.
+func levelChoices() ([]string, []int) {
+	return []string{
+			lang.X("logs.level.all", "All levels"),
+			lang.X("logs.level.warn", "Warnings and errors"),
+			lang.X("logs.level.error", "Errors only"),
+		},
+		[]int{0, logs.LevelRank("WARN"), logs.LevelRank("ERROR")}
+}
+
+// buildLogsScreen is the navigation constructor of the log viewer.
+func buildLogsScreen(u *ui) fyne.CanvasObject {
+	s := &logsScreen{u: u, expanded: map[int]bool{}, sel: -1}
+	u.ls = s
+	s.fileLbl = widget.NewLabel(lang.X("logs.nofile", "No log file open."))
+	s.fileLbl.Truncation = fyne.TextTruncateEllipsis
+	s.status = widget.NewLabel("")
+	open := widget.NewButtonWithIcon(lang.X("logs.open", "Open log…"), theme.FolderOpenIcon(), s.chooseFile)
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.X("logs.search", "Search (regular expression)"))
+	s.search.OnSubmitted = func(string) { s.applyFilter() }
+	names, _ := levelChoices()
+	s.level = widget.NewSelect(names, func(string) { s.applyFilter() })
+	s.level.SetSelectedIndex(0)
+	next := widget.NewButtonWithIcon(lang.X("logs.next", "Next error"), theme.MoveDownIcon(), s.nextError)
+
+	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
+	s.list.OnSelected = s.toggle
+
+	s.tmplList = widget.NewList(func() int { return len(s.templates) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			t := s.templates[id]
+			o.(*widget.Label).SetText(fmt.Sprintf("%7d  %-5s  %s", t.Count, t.Level, t.Template))
+		})
+	s.tmplList.OnSelected = func(id widget.ListItemID) {
+		s.search.SetText(templateRegex(s.templates[id].Template))
+		s.applyFilter()
+	}
+	s.hitsList = widget.NewList(func() int { return len(s.hits) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.hits[id].Message()) })
+	s.hitsList.OnSelected = func(id widget.ListItemID) {
+		if lines := s.hits[id].Lines; len(lines) > 0 {
+			s.jumpToLine(lines[0])
+		}
+	}
+	s.matchBtn = widget.NewButtonWithIcon(lang.X("logs.match", "Find known problems"), theme.SearchIcon(), s.findKnownProblems)
+	s.matchBtn.Disable()
+
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.X("logs.templates", "Templates"), s.tmplList),
+		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
+	)
+	bar := container.NewBorder(nil, nil, container.NewHBox(open, s.level), next, s.search)
+	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
+	split := container.NewVSplit(s.list, tabs)
+	split.Offset = 0.7
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// chooseFile asks for a log file and opens it.
+func (s *logsScreen) chooseFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.u.showError(lang.X("logs.err.open", "The log file could not be opened."), err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		if cerr := rc.Close(); cerr != nil {
+			fyne.LogError("close chosen file", cerr)
+		}
+		s.openFile(path)
+	}, s.u.window())
+	d.Show()
+}
+
+// openFile indexes path in the background, then shows it and mines its
+// templates. Work for a previously open file is stopped.
+func (s *logsScreen) openFile(path string) {
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	ctx, cancel := context.WithCancel(s.u.ctx)
+	s.cancel = cancel
+	s.mu.Unlock()
+	s.closeIndex()
+	s.path, s.view, s.re = path, nil, nil
+	s.expanded = map[int]bool{}
+	s.templates, s.hits = nil, nil
+	s.fileLbl.SetText(path)
+	s.status.SetText(lang.X("logs.indexing", "Reading…"))
+	s.matchBtn.Disable()
+	s.list.Refresh()
+	s.tmplList.Refresh()
+	s.hitsList.Refresh()
+	s.u.goBackground(func(context.Context) {
+		ix, err := logs.BuildIndex(ctx, path, logs.IndexConfig{Entries: true, Progress: func(n int) {
+			s.u.do(func() {
+				s.status.SetText(lang.X("logs.progress", "Reading… {{.N}} lines", map[string]any{"N": n}))
+			})
+		}})
+		if err != nil {
+			s.u.do(func() {
+				s.status.SetText("")
+				if ctx.Err() == nil {
+					s.u.showError(lang.X("logs.err.open", "The log file could not be opened."), err)
+				}
+			})
+			return
+		}
+		s.u.do(func() {
+			if ctx.Err() != nil {
+				closeQuietly(ix)
+				return
+			}
+			s.ix = ix
+			s.cache = newLineCache(ix)
+			s.status.SetText(lang.X("logs.lines", "{{.N}} lines", map[string]any{"N": ix.Lines()}))
+			s.matchBtn.Enable()
+			s.list.Refresh()
+		})
+		a, err := logs.Analyze(ctx, path, logs.AnalyzeConfig{})
+		if err != nil {
+			if ctx.Err() == nil {
+				s.u.do(func() { s.u.showError(lang.X("logs.err.analyse", "The templates could not be computed."), err) })
+			}
+			return
+		}
+		sum := logs.Summarize(path, a)
+		s.u.do(func() {
+			if ctx.Err() == nil {
+				s.templates = sum.Templates
+				s.tmplList.Refresh()
+			}
+		})
+	})
+}
+
+func closeQuietly(ix *logs.Index) {
+	if err := ix.Close(); err != nil {
+		fyne.LogError("close log index", err)
+	}
+}
+
+// closeIndex releases the open file's index.
+func (s *logsScreen) closeIndex() {
+	if s.ix != nil {
+		closeQuietly(s.ix)
+		s.ix, s.cache = nil, nil
+	}
+}
+
+// close stops background work and releases the index (window closing).
+func (s *logsScreen) close() {
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.mu.Unlock()
+	s.closeIndex()
+}
+
+// length is the number of shown entries.
+func (s *logsScreen) length() int {
+	switch {
+	case s.ix == nil:
+		return 0
+	case s.view != nil:
+		return len(s.view)
+	}
+	return s.ix.Entries()
+}
+
+// entryAt maps a list row to an entry.
+func (s *logsScreen) entryAt(row int) int {
+	if s.view != nil {
+		return int(s.view[row])
+	}
+	return row
+}
+
+func (s *logsScreen) createItem() fyne.CanvasObject {
+	rt := widget.NewRichText()
+	rt.Wrapping = fyne.TextWrapOff
+	return rt
+}
+
+// updateItem renders one entry: line number, text in the level's colour,
+// search matches highlighted, and "[+N lines]" for a folded stack trace.
+func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
+	rt := o.(*widget.RichText)
+	if s.ix == nil || row >= s.length() {
+		rt.Segments = nil
+		rt.Refresh()
+		return
+	}
+	e := s.ix.Entry(s.entryAt(row))
+	n := 1
+	if s.expanded[s.entryAt(row)] {
+		n = e.Lines
+	}
+	color := theme.ColorNameForeground
+	switch e.Level {
+	case "ERROR", "FATAL":
+		color = theme.ColorNameError
+	case "WARN":
+		color = theme.ColorNameWarning
+	}
+	var segs []widget.RichTextSegment
+	for _, ln := range s.cache.lines(s.u.ctx, e.First, n) {
+		if len(segs) > 0 {
+			// End the previous row: a non-inline segment breaks the line.
+			segs[len(segs)-1].(*widget.TextSegment).Style.Inline = false
+		}
+		segs = append(segs, &widget.TextSegment{Text: fmt.Sprintf("%8d  ", ln.No),
+			Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, TextStyle: fyne.TextStyle{Monospace: true}}})
+		segs = append(segs, highlight(ln.Text, s.re, color)...)
+	}
+	if e.Lines > 1 && n == 1 {
+		segs = append(segs, &widget.TextSegment{Text: "  " + lang.X("logs.folded", "[+{{.N}} lines]", map[string]any{"N": e.Lines - 1}),
+			Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Italic: true}}})
+	}
+	rt.Segments = segs
+	rt.Refresh()
+}
+
+// highlight splits text into inline segments with the matches of re in
+// the primary colour.
+func highlight(text string, re *regexp.Regexp, color fyne.ThemeColorName) []widget.RichTextSegment {
+	style := widget.RichTextStyle{Inline: true, ColorName: color, TextStyle: fyne.TextStyle{Monospace: true}}
+	// Bold monospace is missing from some themes: matches stand out by
+	// colour.
+	hit := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Monospace: true}}
+	var segs []widget.RichTextSegment
+	last := 0
+	if re != nil {
+		for _, m := range re.FindAllStringIndex(text, 64) {
+			if m[1] == m[0] {
+				continue
+			}
+			if m[0] > last {
+				segs = append(segs, &widget.TextSegment{Text: text[last:m[0]], Style: style})
+			}
+			segs = append(segs, &widget.TextSegment{Text: text[m[0]:m[1]], Style: hit})
+			last = m[1]
+		}
+	}
+	if last < len(text) || len(segs) == 0 {
+		segs = append(segs, &widget.TextSegment{Text: text[last:], Style: style})
+	}
+	return segs
+}
+
+// toggle folds or unfolds a stack trace when its entry is selected.
+func (s *logsScreen) toggle(row widget.ListItemID) {
+	s.sel = row
+	if s.ix == nil || row >= s.length() {
+		return
+	}
+	id := s.entryAt(row)
+	e := s.ix.Entry(id)
+	if e.Lines < 2 {
+		return
+	}
+	s.expanded[id] = !s.expanded[id]
+	// Measure the entry as it will be drawn.
+	item := s.createItem()
+	s.updateItem(row, item)
+	s.list.SetItemHeight(row, item.MinSize().Height)
+	s.list.RefreshItem(row)
+}
+
+// applyFilter shows the entries of the chosen level that match the search.
+func (s *logsScreen) applyFilter() {
+	_, ranks := levelChoices()
+	s.minRank = ranks[max(0, s.level.SelectedIndex())]
+	s.re = nil
+	if q := strings.TrimSpace(s.search.Text); q != "" {
+		re, err := regexp.Compile("(?i)" + q)
+		if err != nil {
+			s.status.SetText(lang.X("logs.badregex", "Not a valid regular expression: {{.Err}}", map[string]any{"Err": err.Error()}))
+			return
+		}
+		s.re = re
+	}
+	ix := s.ix
+	if ix == nil {
+		return
+	}
+	if s.re == nil && s.minRank == 0 {
+		s.setView(nil)
+		return
+	}
+	re, rank := s.re, s.minRank
+	s.status.SetText(lang.X("logs.searching", "Searching…"))
+	s.u.goBackground(func(ctx context.Context) {
+		view, err := ix.Filter(ctx, rank, re)
+		s.u.do(func() {
+			if s.ix != ix {
+				return
+			}
+			if err != nil {
+				s.u.showError(lang.X("logs.err.search", "The search failed."), err)
+				return
+			}
+			if view == nil {
+				view = []int32{}
+			}
+			s.setView(view)
+		})
+	})
+}
+
+// setView shows the given entries (nil: all) and says how many.
+func (s *logsScreen) setView(view []int32) {
+	s.view = view
+	s.sel = -1
+	s.list.UnselectAll()
+	s.list.Refresh()
+	s.list.ScrollToTop()
+	if view == nil {
+		s.status.SetText(lang.X("logs.lines", "{{.N}} lines", map[string]any{"N": s.ix.Lines()}))
+	} else {
+		s.status.SetText(lang.X("logs.found", "{{.N}} entries", map[string]any{"N": len(view)}))
+	}
+}
+
+// nextError scrolls to the next ERROR or FATAL entry after the selection
+// (or the top).
+func (s *logsScreen) nextError() {
+	if s.ix == nil {
+		return
+	}
+	start := s.sel + 1
+	for row := start; row < s.length(); row++ {
+		if logs.LevelRank(s.ix.Entry(s.entryAt(row)).Level) >= logs.LevelRank("ERROR") {
+			s.selectRow(row)
+			return
+		}
+	}
+	s.status.SetText(lang.X("logs.noerror", "No further error."))
+}
+
+// selectRow selects and shows a row without folding or unfolding it.
+func (s *logsScreen) selectRow(row int) {
+	s.sel = row
+	s.list.ScrollTo(row)
+	onSel := s.list.OnSelected
+	s.list.OnSelected = nil
+	s.list.Select(row)
+	s.list.OnSelected = onSel
+}
+
+// jumpToLine shows the entry holding the 1-based line, clearing filters.
+func (s *logsScreen) jumpToLine(line int) {
+	if s.ix == nil {
+		return
+	}
+	if s.view != nil {
+		s.search.SetText("")
+		s.level.SetSelectedIndex(0)
+		s.setView(nil)
+	}
+	s.selectRow(s.ix.EntryOf(line))
+}
+
+// findKnownProblems matches the file against the knowledge base.
+func (s *logsScreen) findKnownProblems() {
+	path := s.path
+	s.matchBtn.Disable()
+	s.status.SetText(lang.X("logs.matching", "Looking for known problems…"))
+	s.u.goBackground(func(ctx context.Context) {
+		m, err := logs.NewMatcher(logs.MatcherConfig{KB: kbForLogs{s.u.kb}})
+		var hits []logs.Hit
+		if err == nil {
+			hits, err = m.MatchFile(ctx, path, 20)
+		}
+		s.u.do(func() {
+			s.matchBtn.Enable()
+			if path != s.path {
+				return
+			}
+			if err != nil {
+				s.u.showError(lang.X("logs.err.match", "The knowledge base could not be searched."), err)
+				return
+			}
+			s.hits = hits
+			s.hitsList.Refresh()
+			s.status.SetText(lang.X("logs.matched", "{{.N}} known problems", map[string]any{"N": len(hits)}))
+		})
+	})
+}
+
+// templateRegex turns a template into a search expression: the constant
+// parts quoted, each <*> any text.
+func templateRegex(t string) string {
+	parts := strings.Split(t, logs.Wildcard)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return strings.Join(parts, ".*?")
+}
+
+// kbForLogs lets the log matcher read the knowledge base.
+type kbForLogs struct{ s *kb.Store }
+
+func (k kbForLogs) Signatures(ctx context.Context) ([]logs.Signature, error) {
+	arts, err := k.s.List(ctx, kb.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []logs.Signature
+	for _, a := range arts {
+		if a.Status == kb.StatusArchived {
+			continue
+		}
+		for _, p := range a.Signatures {
+			out = append(out, logs.Signature{ArticleID: a.ID, Title: a.Title, Source: a.Source, Pattern: p})
+		}
+	}
+	return out, nil
+}
+
+func (k kbForLogs) Search(ctx context.Context, text string, limit int) ([]logs.Candidate, error) {
+	res, err := k.s.Search(ctx, kb.Query{Text: text, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]logs.Candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, logs.Candidate{ID: h.ID, Title: h.Title, Source: h.Source, Score: h.Score})
+	}
+	return out, nil
+}
+
+// lineCache keeps recently shown blocks of lines so that scrolling reads
+// the file only for new blocks.
+type lineCache struct {
+	ix     *logs.Index
+	blocks map[int][]logs.Line
+	order  []int
+}
+
+const cacheBlock = 256
+
+func newLineCache(ix *logs.Index) *lineCache {
+	return &lineCache{ix: ix, blocks: map[int][]logs.Line{}}
+}
+
+// lines returns n lines from the 1-based line first (fewer at the end).
+func (c *lineCache) lines(ctx context.Context, first, n int) []logs.Line {
+	out := make([]logs.Line, 0, n)
+	for no := first; no < first+n && no <= c.ix.Lines(); {
+		b := (no - 1) / cacheBlock
+		blk, ok := c.blocks[b]
+		if !ok {
+			var err error
+			blk, err = c.ix.Read(ctx, b*cacheBlock, cacheBlock)
+			if err != nil {
+				fyne.LogError("read log lines", err)
+				return out
+			}
+			c.blocks[b] = blk
+			c.order = append(c.order, b)
+			if len(c.order) > 64 {
+				delete(c.blocks, c.order[0])
+				c.order = c.order[1:]
+			}
+		}
+		i := no - 1 - b*cacheBlock
+		if i >= len(blk) {
+			return out
+		}
+		for ; i < len(blk) && no < first+n; i++ {
+			out = append(out, blk[i])
+			no++
+		}
+	}
+	return out
+}

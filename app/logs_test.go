@@ -1,0 +1,160 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/kb"
+)
+
+// richText returns the text of a rendered list row.
+func richText(o any) string {
+	rt, ok := o.(*widget.RichText)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range rt.Segments {
+		if t, ok := s.(*widget.TextSegment); ok {
+			b.WriteString(t.Text)
+			if !t.Style.Inline {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestLogsScreen(t *testing.T) {
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	ctx := t.Context()
+	if _, err := h.u.kb.Save(ctx, kb.Article{Title: "Buchungsperiode gesperrt", Body: "Periode öffnen.", Status: kb.StatusPublished,
+		Signatures: []string{"/Periode \\d+ gesperrt/"}}, kb.User{Name: "lead", Role: kb.RoleTeamLead}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := 1; i <= 3000; i++ {
+		switch {
+		case i%500 == 0:
+			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 ERROR [w] de.acme.Buchung - Buchung %d abgewiesen: Periode 11 gesperrt\n", i/60%60, i%60, i)
+			b.WriteString("java.lang.IllegalStateException: gesperrt\n\tat de.acme.Buchung.post(Buchung.java:42)\n\tat de.acme.Job.run(Job.java:7)\n")
+		case i%7 == 0:
+			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 WARN  [w] de.acme.Pool - Pool knapp: %d frei\n", i/60%60, i%60, i%5)
+		default:
+			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 INFO  [w] de.acme.Session - Anmeldung Benutzer U%d\n", i/60%60, i%60, i)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "app.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	h.u.selectScreen("logs")
+	h.wait("the log screen", func() bool { return h.u.ls != nil })
+	ls := h.u.ls
+	ls.openFile(path)
+	h.wait("the index", func() bool { return ls.ix != nil })
+	h.wait("the templates", func() bool { return len(ls.templates) > 0 })
+	if len(ls.templates) != 5 || ls.templates[0].Template != "Anmeldung Benutzer <*>" {
+		t.Errorf("templates %+v", ls.templates)
+	}
+	if ls.ix.Lines() != 3018 || ls.length() != 3000 {
+		t.Fatalf("%d lines, %d entries", ls.ix.Lines(), ls.length())
+	}
+	if !strings.Contains(ls.status.Text, "3018 lines") {
+		t.Errorf("status %q", ls.status.Text)
+	}
+	row := ls.createItem()
+	ls.updateItem(0, row)
+	if got := richText(row); !strings.Contains(got, "       1  2026-11-27 10:00:01,000 INFO") {
+		t.Errorf("first row %q", got)
+	}
+
+	// Next error: the first ERROR entry, folded with its stack trace.
+	test.Tap(findButton(t, h, "Next error"))
+	if ls.sel < 0 {
+		t.Fatal("no error selected")
+	}
+	e := ls.ix.Entry(ls.entryAt(ls.sel))
+	if e.Level != "ERROR" || e.First != 500 {
+		t.Fatalf("next error at %+v", e)
+	}
+	ls.updateItem(ls.sel, row)
+	if got := richText(row); !strings.Contains(got, "Periode 11 gesperrt") || !strings.Contains(got, "[+3 lines]") {
+		t.Errorf("folded error row %q", got)
+	}
+	errRow := ls.sel
+	ls.toggle(errRow)
+	ls.updateItem(errRow, row)
+	if got := richText(row); !strings.Contains(got, "Buchung.java:42") || strings.Count(got, "\n") != 3 {
+		t.Errorf("unfolded row %q", got)
+	}
+	test.Tap(findButton(t, h, "Next error"))
+	if e := ls.ix.Entry(ls.entryAt(ls.sel)); e.First != 1003 {
+		t.Errorf("second error at %+v", e)
+	}
+
+	// Level filter and regex search with highlight.
+	ls.level.SetSelectedIndex(2)
+	h.wait("the error filter", func() bool { return ls.view != nil && len(ls.view) == 6 })
+	ls.level.SetSelectedIndex(0)
+	h.wait("all entries", func() bool { return ls.view == nil })
+	ls.search.SetText("U12\\d\\b")
+	ls.search.OnSubmitted(ls.search.Text)
+	h.wait("the search", func() bool { return ls.view != nil && len(ls.view) == 9 })
+	ls.updateItem(0, row)
+	rt := row.(*widget.RichText)
+	var hit bool
+	for _, s := range rt.Segments {
+		if ts := s.(*widget.TextSegment); ts.Text == "U120" && ts.Style.ColorName == theme.ColorNamePrimary {
+			hit = true
+		}
+	}
+	if !hit {
+		t.Errorf("match not highlighted: %q", richText(row))
+	}
+	ls.search.SetText("([")
+	ls.search.OnSubmitted(ls.search.Text)
+	if !strings.Contains(ls.status.Text, "Not a valid regular expression") {
+		t.Errorf("status %q", ls.status.Text)
+	}
+
+	// Known problems from the article's signature; a hit jumps to its line.
+	test.Tap(ls.matchBtn)
+	h.wait("the known problems", func() bool { return len(ls.hits) > 0 })
+	if msg := ls.hits[0].Message(); msg != "Known problem: Buchungsperiode gesperrt — 6 matching lines" {
+		t.Errorf("hit %q", msg)
+	}
+	ls.hitsList.Select(0)
+	if ls.view != nil || ls.ix.Entry(ls.entryAt(ls.sel)).First != 500 {
+		t.Errorf("jump to evidence: view %v, row %d", ls.view != nil, ls.sel)
+	}
+
+	// Bad input: a clear message, the screen stays usable.
+	bin := filepath.Join(t.TempDir(), "core")
+	if err := os.WriteFile(bin, append([]byte("\x7fELF"), make([]byte, 64)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ls.openFile(bin)
+	h.wait("the error dialog", func() bool { return strings.Contains(h.dialogText(), "looks binary") })
+	if ls.ix != nil || ls.length() != 0 {
+		t.Error("binary file shown")
+	}
+}
+
+// findButton finds a visible button with the given text in the window.
+func findButton(t *testing.T, h *harness, text string) *widget.Button {
+	t.Helper()
+	b := button(h.w.Content(), text)
+	if b == nil {
+		t.Fatalf("no button %q", text)
+	}
+	return b
+}
