@@ -23,7 +23,8 @@ func getHead(tx *bolt.Tx, id string) (head, bool, error) {
 		return head{}, false, nil
 	}
 	c := tx.Bucket(bucketRevisions).Cursor()
-	k, v := c.Seek(revKey(id, 1<<32-1))
+	k, _ := c.Seek(revKey(id, 1<<32-1))
+	var v []byte
 	if k == nil {
 		k, v = c.Last()
 	} else {
