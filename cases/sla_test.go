@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -237,5 +238,63 @@ func TestSoonThreshold(t *testing.T) {
 		if got := soonThreshold(target); got != want {
 			t.Errorf("soonThreshold(%s) = %s, want %s", target, got, want)
 		}
+	}
+}
+
+// TestComputeSLATable checks histories directly, without a store.
+func TestComputeSLATable(t *testing.T) {
+	ct := DemoContracts()[0] // Standard: Mon–Fri 08–17, BW; P3 resolution 45 h, P1 8 h
+	act := func(at string, k Kind, from, to string) Activity {
+		return Activity{ID: at, Kind: k, At: berlin(t, at), By: "t", From: from, To: to}
+	}
+	tests := []struct {
+		name     string
+		created  string
+		prio     Priority
+		acts     []Activity
+		now      string
+		used     time.Duration
+		running  bool
+		paused   bool
+		doneAt   string
+		reaction State
+	}{
+		{"reopened after solving counts on", "2026-01-12 08:00", 3, []Activity{
+			act("2026-01-12 10:00", KindStatus, "new", "solved"),
+			act("2026-01-13 08:00", KindStatus, "solved", "in_progress"),
+		}, "2026-01-13 09:00", 3 * time.Hour, true, false, "", StateOK},
+		{"solved then closed is done when solved", "2026-01-12 08:00", 3, []Activity{
+			act("2026-01-12 10:00", KindStatus, "new", "in_progress"),
+			act("2026-01-12 12:00", KindStatus, "in_progress", "solved"),
+			act("2026-01-14 12:00", KindStatus, "solved", "closed"),
+		}, "2026-02-01 09:00", 4 * time.Hour, false, false, "2026-01-12 12:00", StateOK},
+		{"opened on Saturday starts on Monday", "2026-01-10 11:00", 3, nil, "2026-01-12 10:00", 2 * time.Hour, true, false, "", StateOK},
+		{"priority raised while paused", "2026-01-12 08:00", 3, []Activity{
+			act("2026-01-12 09:00", KindCall, "", ""),
+			act("2026-01-12 12:00", KindStatus, "new", "waiting_customer"),
+			act("2026-01-13 08:00", KindPriority, "3", "1"),
+		}, "2026-01-13 09:00", 4 * time.Hour, false, true, "", StateOK},
+		{"activities out of order (merged by sync)", "2026-01-12 08:00", 3, []Activity{
+			act("2026-01-12 15:00", KindStatus, "waiting_customer", "in_progress"),
+			act("2026-01-12 10:00", KindStatus, "new", "waiting_customer"),
+		}, "2026-01-12 16:00", 3 * time.Hour, true, false, "", StateOK},
+		{"no reaction for days", "2026-01-12 08:00", 1, nil, "2026-01-14 08:00", 18 * time.Hour, true, false, "", StateBreached},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Case{ID: "C", Contract: ct.Name, Priority: tc.prio, Created: berlin(t, tc.created)}
+			c.Activities = append([]Activity{{Kind: KindCreated, At: c.Created, To: fmt.Sprint(int(tc.prio))}}, tc.acts...)
+			sla, err := ComputeSLA(&c, ct, berlin(t, tc.now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := sla.Resolution
+			if r.Used != tc.used || r.Running != tc.running || r.Paused != tc.paused || sla.Reaction.State != tc.reaction {
+				t.Fatalf("resolution %+v, reaction %s", r, sla.Reaction.State)
+			}
+			if tc.doneAt != "" {
+				wantTime(t, "done", r.DoneAt, berlin(t, tc.doneAt))
+			}
+		})
 	}
 }
