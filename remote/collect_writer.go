@@ -28,8 +28,12 @@ type hashWriter struct {
 	werr    error         // the disk goroutine's error, read after stopped
 }
 
-// writeQueue is the number of chunks in flight to the disk.
-const writeQueue = 16
+// writeQueue is the number of chunks in flight to the disk; diskPiece is
+// the size of one write call.
+const (
+	writeQueue = 16
+	diskPiece  = 64 << 10
+)
 
 // resume re-hashes what an earlier attempt left in the partial file,
 // positions the writer at its end and starts the disk goroutine (the
@@ -65,8 +69,10 @@ func (w *hashWriter) resume() error {
 func (w *hashWriter) disk() {
 	defer close(w.stopped)
 	for b := range w.queue {
-		if w.werr == nil {
-			if _, err := w.f.Write(b); err != nil {
+		// Pieces of 64 KiB: on Linux, page-cache writes of 256 KiB cost
+		// several times more CPU per byte than writes of 64 KiB.
+		for off := 0; off < len(b) && w.werr == nil; off += diskPiece {
+			if _, err := w.f.Write(b[off:min(off+diskPiece, len(b))]); err != nil {
 				w.werr = localError{fmt.Errorf("write partial file: %w", err)}
 			}
 		}
