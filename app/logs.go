@@ -241,6 +241,8 @@ func (s *logsScreen) entryAt(row int) int {
 func (s *logsScreen) createItem() fyne.CanvasObject {
 	rt := widget.NewRichText()
 	rt.Wrapping = fyne.TextWrapOff
+	// Long lines end in an ellipsis instead of widening the window.
+	rt.Truncation = fyne.TextTruncateEllipsis
 	return rt
 }
 
