@@ -78,7 +78,7 @@ func newArticleView(u *ui, a kb.Article, act articleActions) *articleView {
 		sigs.Wrapping = fyne.TextWrapWord
 		body.Add(sigs)
 	}
-	head := container.NewVBox(title, meta, v.actions, widget.NewSeparator())
+	head := container.NewVBox(wrapped(title, meta), v.actions, widget.NewSeparator())
 	v.root = container.NewBorder(container.NewPadded(head), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
 	return v
@@ -203,4 +203,40 @@ func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) f
 		rowH = max(rowH, m.Height)
 	}
 	return y + rowH
+}
+
+// wrapLayout gives wrapped text the width of its container and reports
+// the height the text needs at that width. Before the first layout it
+// reports one line, so that text wrapped at zero width (one word a line)
+// never makes the window taller.
+type wrapLayout struct {
+	width float32
+}
+
+// wrapped puts wrapped text widgets into a wrapLayout, one below the
+// other.
+func wrapped(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&wrapLayout{}, container.NewVBox(objs...))
+}
+
+// Layout gives every object the full size.
+func (l *wrapLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is no wider than one character and as high as the text at the
+// last layout's width.
+func (l *wrapLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if l.width == 0 {
+		return fyne.NewSize(0, theme.TextSize()+2*theme.InnerPadding())
+	}
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(0, h)
 }

@@ -89,7 +89,7 @@ func newEditor(u *ui, a kb.Article, done func(saved *kb.Article)) *editor {
 		n := widget.NewLabel(lang.X("kb.ed.asdraft", "Your role may not publish: this change is saved as a draft, and a team lead publishes it again."))
 		n.Wrapping = fyne.TextWrapWord
 		n.Importance = widget.WarningImportance
-		top.Add(n)
+		top.Add(wrapped(n))
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("kb.ed.title", "Title"), e.title),

@@ -73,7 +73,7 @@ func newHistoryView(u *ui, a kb.Article, back func(), restored func(kb.Article))
 	title.Truncation = fyne.TextTruncateEllipsis
 	head := container.NewBorder(nil, nil, backBtn, nil, title)
 	compare := container.NewBorder(nil, nil, widget.NewLabel(lang.X("kb.hist.against", "Compare with")), h.restore, h.against)
-	right := container.NewBorder(container.NewVBox(compare, h.summary), nil, nil, nil, container.NewVScroll(h.diff))
+	right := container.NewBorder(container.NewVBox(compare, wrapped(h.summary)), nil, nil, nil, container.NewVScroll(h.diff))
 	split := container.NewVSplit(h.list, right)
 	split.Offset = 0.3
 	h.root = container.NewBorder(container.NewPadded(head), nil, nil, nil, split)

@@ -98,7 +98,7 @@ func (s *kbScreen) emptyDetail() fyne.CanvasObject {
 	l := widget.NewLabel(lang.X("kb.pick", "Choose an article on the left, or type in the search field above."))
 	l.Wrapping = fyne.TextWrapWord
 	l.Alignment = fyne.TextAlignCenter
-	return container.NewCenter(l)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 120), l))
 }
 
 // schedule (re)starts the debounce timer; the search runs searchDelay
