@@ -202,7 +202,7 @@ func (s *Store) writeBundle(ctx context.Context, w io.Writer, c *Case, red Redac
 	if err != nil {
 		return err
 	}
-	md := bundleReport(c, sla, res, s.now(), by)
+	md := bundleReport(c, sla, res, s.now(), by, s.zone(c))
 	var clean strings.Builder
 	if _, err := red.Redact(ctx, &clean, strings.NewReader(md)); err != nil {
 		return fmt.Errorf("redact the report: %w", err)
@@ -307,5 +307,7 @@ func sortedAudit(rs []AuditResult) []AuditResult {
 	return out
 }
 
-// fmtTime formats an instant for reports.
-func fmtTime(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
+// fmtTime formats an instant for reports in the contract's zone.
+func fmtTime(loc *time.Location, t time.Time) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}

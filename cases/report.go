@@ -27,7 +27,21 @@ func (s *Store) Report(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return caseReport(&c, sla), nil
+	return caseReport(&c, sla, s.zone(&c)), nil
+}
+
+// zone is the time zone of the case's contract (Europe/Berlin when the
+// contract is unknown).
+func (s *Store) zone(c *Case) *time.Location {
+	if ct, err := s.contract(c.Contract); err == nil {
+		if loc, err := ct.location(); err == nil {
+			return loc
+		}
+	}
+	if loc, err := time.LoadLocation(DefaultTimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // cell makes text safe for one Markdown table cell.
@@ -59,7 +73,7 @@ func fmtDur(d time.Duration) string {
 }
 
 // clockLine describes a clock in one line.
-func clockLine(c Clock) string {
+func clockLine(c Clock, loc *time.Location) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**: %s", c.Name, c.State)
 	if c.Target > 0 {
@@ -68,16 +82,16 @@ func clockLine(c Clock) string {
 	fmt.Fprintf(&b, ", used %s", fmtDur(c.Used))
 	switch {
 	case c.DoneAt != nil:
-		fmt.Fprintf(&b, ", done %s", fmtTime(*c.DoneAt))
+		fmt.Fprintf(&b, ", done %s", fmtTime(loc, *c.DoneAt))
 	case c.Running && c.Due != nil:
-		fmt.Fprintf(&b, ", due %s (remaining %s)", fmtTime(*c.Due), fmtDur(c.Remaining))
+		fmt.Fprintf(&b, ", due %s (remaining %s)", fmtTime(loc, *c.Due), fmtDur(c.Remaining))
 	case c.Paused:
 		fmt.Fprintf(&b, ", paused with %s left", fmtDur(c.Remaining))
 	}
 	return b.String()
 }
 
-func caseReport(c *Case, sla SLA) string {
+func caseReport(c *Case, sla SLA, loc *time.Location) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s\n\n", c.ID, para(c.Title))
 	b.WriteString("| | |\n|---|---|\n")
@@ -94,14 +108,14 @@ func caseReport(c *Case, sla SLA) string {
 	row("Status", string(c.Status))
 	row("Level", fmt.Sprint(c.Level))
 	row("Assignee", c.Assignee)
-	row("Opened", fmtTime(c.Created))
+	row("Opened", fmtTime(loc, c.Created))
 	row("Linked articles", strings.Join(c.Articles, ", "))
 	if c.Description != "" {
 		fmt.Fprintf(&b, "\n## Description\n\n%s\n", para(c.Description))
 	}
 	b.WriteString("\n## Escalation checklist\n\n")
 	if e := c.Escalation; e != nil {
-		fmt.Fprintf(&b, "Escalated %s by %s.\n\n", fmtTime(e.At), e.By)
+		fmt.Fprintf(&b, "Escalated %s by %s.\n\n", fmtTime(loc, e.At), e.By)
 		fmt.Fprintf(&b, "- **Reproduced on a current standard demo system:** %s\n", para(e.ReproducedOn))
 		fmt.Fprintf(&b, "- **Exact description of the error and its context:** %s\n", para(e.Description))
 		fmt.Fprintf(&b, "- **Activities already done:** %s\n", para(e.Done))
@@ -117,10 +131,10 @@ func caseReport(c *Case, sla SLA) string {
 	} else {
 		fmt.Fprintf(&b, "Not escalated yet. Missing: %s.\n", strings.Join(Checklist(c, Escalation{}), "; "))
 	}
-	fmt.Fprintf(&b, "\n## SLA (service hours, as of %s)\n\n", fmtTime(sla.At))
-	fmt.Fprintf(&b, "- %s\n- %s\n", clockLine(sla.Reaction), clockLine(sla.Resolution))
+	fmt.Fprintf(&b, "\n## SLA (service hours, as of %s)\n\n", fmtTime(loc, sla.At))
+	fmt.Fprintf(&b, "- %s\n- %s\n", clockLine(sla.Reaction, loc), clockLine(sla.Resolution, loc))
 	if sla.Vendor != nil {
-		fmt.Fprintf(&b, "- %s\n", clockLine(*sla.Vendor))
+		fmt.Fprintf(&b, "- %s\n", clockLine(*sla.Vendor, loc))
 	}
 	b.WriteString("\n## Priority history\n\n| When | Who | From | To | Reason |\n|---|---|---|---|---|\n")
 	for _, p := range c.PriorityHistory() {
@@ -128,13 +142,20 @@ func caseReport(c *Case, sla SLA) string {
 		if p.From != 0 {
 			from = p.From.String()
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", fmtTime(p.At), cell(p.By), from, p.To, cell(p.Reason))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", fmtTime(loc, p.At), cell(p.By), from, p.To, cell(p.Reason))
 	}
 	b.WriteString("\n## Activities\n\n")
 	for _, a := range c.Activities {
-		fmt.Fprintf(&b, "- %s, %s, **%s**", fmtTime(a.At), para(a.By), a.Kind)
-		if a.From != "" || a.To != "" {
-			fmt.Fprintf(&b, " (%s → %s)", para(a.From), para(a.To))
+		fmt.Fprintf(&b, "- %s, %s, **%s**", fmtTime(loc, a.At), para(a.By), a.Kind)
+		switch a.Kind {
+		case KindCreated:
+			fmt.Fprintf(&b, " (priority %s)", para(a.To))
+		case KindPriority:
+			fmt.Fprintf(&b, " (priority %s → %s)", para(a.From), para(a.To))
+		default:
+			if a.From != "" || a.To != "" {
+				fmt.Fprintf(&b, " (%s → %s)", para(a.From), para(a.To))
+			}
 		}
 		if a.Text != "" {
 			fmt.Fprintf(&b, ": %s", para(a.Text))
@@ -151,10 +172,10 @@ func caseReport(c *Case, sla SLA) string {
 }
 
 // bundleReport is the case report plus what the bundle holds.
-func bundleReport(c *Case, sla SLA, res *BundleResult, now time.Time, by string) string {
+func bundleReport(c *Case, sla SLA, res *BundleResult, now time.Time, by string, loc *time.Location) string {
 	var b strings.Builder
-	b.WriteString(caseReport(c, sla))
-	fmt.Fprintf(&b, "\n## Bundle contents\n\nProduced %s", fmtTime(now))
+	b.WriteString(caseReport(c, sla, loc))
+	fmt.Fprintf(&b, "\n## Bundle contents\n\nProduced %s", fmtTime(loc, now))
 	if by != "" {
 		fmt.Fprintf(&b, " by %s", para(by))
 	}
