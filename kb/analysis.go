@@ -57,7 +57,7 @@ func (a *werkbankAnalyzer) Analyze(text []byte) analysis.TokenStream {
 	out := ts[:0]
 	for _, t := range ts {
 		t.Term = toLower(t.Term)
-		if isNoise(t.Term) || a.stop[string(t.Term)] {
+		if isNoise(t.Term, text, t.Start, t.End) || a.stop[string(t.Term)] {
 			continue
 		}
 		t.Term = stem(normalizeGerman(t.Term))
@@ -166,10 +166,14 @@ func tokenize(text []byte) analysis.TokenStream {
 	return ts
 }
 
-// isNoise reports whether a token is noise: a single character, a token
-// longer than maxTokenLen, or a number that is not a 3 to 5 digit code
-// (time stamps, process ids, amounts).
-func isNoise(term []byte) bool {
+// isNoise reports whether the token term at text[start:end] is noise: a
+// single character, a token longer than maxTokenLen, or a number that is
+// not a 3 to 5 digit code. Numbers joined to another number by '.', ',',
+// '/' or '+' are parts of times, dates, amounts or addresses
+// ("22.018+0100", "2026/01/09", "1.234,56", "10.0.0.12") and noise too;
+// codes stand alone or next to words ("ORA-01555", "HTTP 401", "(1432)",
+// "Line:418").
+func isNoise(term, text []byte, start, end int) bool {
 	if len(term) > maxTokenLen || utf8.RuneCount(term) < 2 {
 		return true
 	}
@@ -178,8 +182,22 @@ func isNoise(term []byte) bool {
 			return false
 		}
 	}
-	return len(term) < 3 || len(term) > 5
+	if len(term) < 3 || len(term) > 5 {
+		return true
+	}
+	before := start >= 2 && isNumberJoint(text[start-1]) && isDigit(text[start-2])
+	after := end+1 < len(text) && isNumberJoint(text[end]) && isDigit(text[end+1])
+	return before || after
 }
+
+// isNumberJoint reports whether c joins the parts of a time, date,
+// amount or address.
+func isNumberJoint(c byte) bool {
+	return c == '.' || c == ',' || c == '/' || c == '+'
+}
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // stemCacheMax bounds the stem cache (entries).
 const stemCacheMax = 1 << 19

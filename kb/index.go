@@ -23,7 +23,7 @@ import (
 // indexVersion is the on-disk format of the search index. Bump it on any
 // change to the mapping or the analyzers: an index with another version is
 // deleted and rebuilt from the store.
-const indexVersion = 1
+const indexVersion = 2
 
 // indexVersionFile names the file in the index directory that records
 // indexVersion.
@@ -156,6 +156,9 @@ func newIndexMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
+		// Filters and facets only: no scoring, so no frequencies and
+		// norms.
+		f.SkipFreqNorm = true
 		f.DocValues = true
 		return f
 	}

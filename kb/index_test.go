@@ -141,8 +141,8 @@ func TestAnalyzer(t *testing.T) {
 			t.Errorf("%q → %q and %q → %q: want the same single term", p[0], a, p[1], b)
 		}
 	}
-	got := ix.analyze("[2026/01/09@09:14:22.018+0100] P-011820 ORA-01555 HTTP 401 der Fehler")
-	want := map[string]bool{"2026": true, "0100": true, "018": true, "ora": true, "01555": true, "http": true, "401": true, "fehl": true}
+	got := ix.analyze("[2026/01/09@09:14:22.018+0100] P-011820 (Line:418) ORA-01555 HTTP 401 der Fehler (1432), Betrag 1.234,56 EUR")
+	want := map[string]bool{"lin": true, "418": true, "ora": true, "01555": true, "http": true, "401": true, "fehl": true, "1432": true, "betrag": true, "eur": true}
 	for _, term := range got {
 		if !want[term] {
 			t.Errorf("unexpected term %q in %q", term, got)
