@@ -89,3 +89,34 @@ func TestMaskTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestFastTimestampRulesAgreeWithExpressions(t *testing.T) {
+	for _, s := range []string{
+		"2015-10-18 18:01:47,978 INFO", "2016-09-28 04:30:30, Info", "2005-06-03-15.42.50.675872 R02",
+		"2026-11-27T10:15:30.1234567+01:00 [INF]", "2026-11-27 10:15:30 -0700 x", "2026-11-27 10:15:30Z",
+		"2017-05-16_13:53:08 2017", "2026/1/2 3:04:05", "2026-11-27 10:15", "2026-11-27 1:2:3", "20261127",
+		"Nov  9 12:01:01 host", "Jun 14 15:16:01 combo", "Dec 10 2005 06:55:46 x", "Jul 1 09:00:55.123 h",
+		"Nov 9 12:01 x", "Nov x", "Novem 9 12:01:01",
+		"27.11.2026 10:15:30,123 INFO", "1.2.2026, 9:05 x", "27.11.2026 10:15", "27.11.26 10:15", "27.11.2026 x",
+		"081109 203615 148 INFO", "081109 2036151", "081109 203615x",
+	} {
+		for _, r := range tsRules {
+			if r.fast == nil {
+				continue
+			}
+			want := 0
+			if r.pre(s) {
+				if loc := r.re.FindStringIndex(s); loc != nil {
+					want = loc[1]
+				}
+			}
+			got := 0
+			if r.pre(s) {
+				got = r.fast(s)
+			}
+			if got != want {
+				t.Errorf("rule %d on %q: fast %d, expression %d", r.kind, s, got, want)
+			}
+		}
+	}
+}

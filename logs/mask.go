@@ -113,7 +113,7 @@ var authWords = map[string]bool{
 // nameContext reports that raw[k] follows a word that introduces a name.
 func nameContext(raw []string, k int) bool {
 	p := trimPunct(raw[k-1])
-	if len(p) < 3 || len(p) > 24 {
+	if len(p) < 3 || len(p) > 24 || !nameStart[p[0]|0x20] {
 		return false
 	}
 	p = strings.ToLower(p)
@@ -122,6 +122,10 @@ func nameContext(raw []string, k int) bool {
 	}
 	return (p == "for" || p == "für") && k >= 2 && authWords[strings.ToLower(raw[k-2])]
 }
+
+// nameStart holds the lower-case first letters of namePrefixes and "for",
+// to skip most tokens without allocating.
+var nameStart = [256]bool{'u': true, 'b': true, 'l': true, 'a': true, 'o': true, 'm': true, 'c': true, 'f': true}
 
 // namePrefixes are words after which a single word names something
 // variable: a user, host or file ("Invalid user admin from …").
@@ -189,17 +193,24 @@ func isDelim(c byte) bool {
 
 // maskToken masks one whitespace-delimited token.
 func maskToken(t string) string {
+	// One pass decides whether the token can be anything but a word.
+	digit, hasEq, special := false, false, false
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '=':
+			hasEq = true
+		case c == '/' || c == '\\' || c == '@' || c == '.' || c == ':' || c == '(' || c == '[' || c == '{' || c == '\'' || c == '"' || c == '<':
+			special = true
+		}
+	}
+	if !digit && !hasEq && !special {
+		return t
+	}
 	if wholeVariable(t) || emptyValue(t) {
 		return Wildcard
 	}
-	digit := false
-	for i := 0; i < len(t); i++ {
-		if c := t[i]; c >= '0' && c <= '9' {
-			digit = true
-			break
-		}
-	}
-	hasEq := strings.IndexByte(t, '=') >= 0
 	if !digit && !hasEq {
 		return t
 	}
