@@ -379,3 +379,32 @@ func TestFirstStartSeedsWithNotice(t *testing.T) {
 		t.Errorf("store holds %d articles (%v), list shows %d", len(arts), err, len(s.rows.Objects))
 	}
 }
+
+func TestScreensFitTheWindow(t *testing.T) {
+	// No screen may need more than 1280×800, at any moment: wrapped text
+	// measured before its first layout (one word a line) once made the
+	// real window taller than the screen.
+	h := newHarness(t, kb.RoleTeamLead)
+	fits := func(what string) {
+		t.Helper()
+		if got := h.w.Content().MinSize(); got.Width > 1280 || got.Height > 800 {
+			t.Errorf("%s needs %v", what, got)
+		}
+	}
+	fits("the first screen")
+	for _, s := range h.u.screens {
+		h.u.selectScreen(s.id)
+		fits("screen " + s.id)
+		h.settle()
+		fits("screen " + s.id + " after loading")
+	}
+	h.u.selectScreen("kb")
+	h.openArticle("kb-fibu-001")
+	fits("the article")
+	test.Tap(h.u.kbs.article.history)
+	fits("the history")
+	h.settle()
+	fits("the loaded history")
+	test.Tap(h.u.kbs.newBtn)
+	fits("the editor")
+}
