@@ -22,7 +22,10 @@ import (
 // actions.
 type casesScreen struct {
 	u        *ui
+	// all is the list as read; items the part that matches the filter.
+	all      []cases.Summary
 	items    []cases.Summary
+	filter   *widget.Entry
 	list     *widget.List
 	openOnly *widget.Check
 	count    *widget.Label
@@ -123,7 +126,12 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 	newBtn := widget.NewButtonWithIcon(lang.X("cases.new", "New case"), theme.ContentAddIcon(), s.newCaseDialog)
 	reload := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.reload)
 	fixes := widget.NewButtonWithIcon(lang.X("cases.fixes", "Vendor fixes"), theme.ListIcon(), s.fixesDialog)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(reload, fixes, newBtn), container.NewHBox(s.openOnly, s.count))
+	s.filter = widget.NewEntry()
+	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter: id, title, customer, assignee"))
+	s.filter.OnChanged = func(string) { s.applyFilter() }
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewHBox(reload, fixes, newBtn), container.NewHBox(s.openOnly, s.count)),
+		s.filter)
 	left := container.NewBorder(top, nil, nil, nil, s.list)
 
 	s.buildDetail()
@@ -185,17 +193,39 @@ func (s *casesScreen) reload() {
 				s.u.showError(lang.X("cases.err.list", "The cases could not be listed."), err)
 				return
 			}
-			s.items = items
-			s.count.SetText(lang.X("cases.count", "{{.N}} cases", map[string]any{"N": len(items)}))
-			s.list.Refresh()
-			for i, it := range items {
-				if it.ID == s.selected {
-					s.list.Select(i)
-					return
-				}
-			}
+			s.all = items
+			s.applyFilter()
 		})
 	})
+}
+
+// applyFilter shows the cases whose id, title, customer or assignee
+// contain every word of the filter, and keeps the selection.
+func (s *casesScreen) applyFilter() {
+	words := strings.Fields(strings.ToLower(s.filter.Text))
+	s.items = s.items[:0:0]
+	for _, it := range s.all {
+		hay := strings.ToLower(it.ID + " " + it.Title + " " + it.Customer + " " + it.Assignee)
+		match := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			s.items = append(s.items, it)
+		}
+	}
+	s.count.SetText(lang.X("cases.count", "{{.N}} cases", map[string]any{"N": len(s.items)}))
+	s.list.UnselectAll()
+	s.list.Refresh()
+	for i, it := range s.items {
+		if it.ID == s.selected {
+			s.list.Select(i)
+			return
+		}
+	}
 }
 
 // open loads a case into the detail.
@@ -246,6 +276,7 @@ func (s *casesScreen) buildDetail() {
 		btn("bundle", lang.X("cases.act.bundle", "Bundle…"), theme.DownloadIcon(), s.bundleDialog),
 		btn("draft", lang.X("cases.act.draft", "KB draft"), theme.DocumentCreateIcon(), s.draftArticle),
 		btn("fix", lang.X("cases.fix.record", "Record vendor fix…"), theme.ConfirmIcon(), s.recordFixDialog),
+		btn("attach", lang.X("cases.attach", "Attach log…"), theme.FileIcon(), s.attachDialog),
 	)
 	noteRow := container.NewBorder(nil, nil, s.kind, s.addNote, s.note)
 	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar, widget.NewSeparator(),

@@ -254,6 +254,37 @@ type escalateForm struct {
 	confirm                     *widget.Button
 }
 
+// attachDialog picks a local file (e.g. a log the customer sent) and
+// attaches it to the case.
+func (s *casesScreen) attachDialog() {
+	if s.cur == nil {
+		return
+	}
+	id := s.cur.ID
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.u.showError(lang.X("cases.err.attach", "The file could not be attached."), err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		if cerr := r.Close(); cerr != nil {
+			fyne.LogError("close the chosen file", cerr)
+		}
+		s.attach(id, path)
+	}, s.u.window())
+}
+
+// attach copies the file into the attachments and logs it on the case.
+func (s *casesScreen) attach(id, path string) {
+	s.run(lang.X("cases.err.attach", "The file could not be attached."), func(ctx context.Context) error {
+		_, err := s.u.cases.AttachFile(ctx, id, path, s.by())
+		return err
+	}, nil)
+}
+
 // bundleDialog asks where to write the escalation bundle.
 func (s *casesScreen) bundleDialog() {
 	if s.cur == nil {

@@ -76,6 +76,20 @@ func TestCaseListSortedWithColours(t *testing.T) {
 			}
 		}
 	}
+	// The filter narrows the list to matching cases.
+	test.Type(s.filter, "lindenau")
+	if len(s.items) == 0 || len(s.items) == len(want) {
+		t.Fatalf("filter shows %d of %d cases", len(s.items), len(want))
+	}
+	for _, it := range s.items {
+		if it.Customer != "Stadtwerke Lindenau" {
+			t.Fatalf("filter lets %s of %s through", it.ID, it.Customer)
+		}
+	}
+	s.filter.SetText("")
+	if len(s.items) != len(want) {
+		t.Fatal("clearing the filter does not show every case again")
+	}
 	// Showing solved and closed cases too.
 	test.Tap(s.openOnly)
 	all, _ := h.u.cases.List(context.Background(), false)
@@ -130,6 +144,22 @@ func TestCaseDetailNoteAndEscalation(t *testing.T) {
 	test.Type(f.findings, "Queue hängt nach Timeout")
 	if !strings.Contains(f.missing.Text, cases.MissingLogs) || strings.Contains(f.missing.Text, cases.MissingReproduced) || !f.confirm.Disabled() {
 		t.Fatalf("checklist without logs: %q", f.missing.Text)
+	}
+
+	// Attaching the customer's log completes the checklist.
+	logPath := filepath.Join(t.TempDir(), "bde-queue.log")
+	if err := os.WriteFile(logPath, []byte("2026-11-27 05:58 ERROR BDE queue stalled\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.attach(it.ID, logPath)
+	h.wait("the attachment", func() bool { return s.cur != nil && s.cur.ID == it.ID && len(s.cur.Attachments) == 1 })
+	s.escalateDialog()
+	f = s.escDialog
+	test.Type(f.repro, "ERPplus 8.0.2.1144 Demo")
+	test.Type(f.done, "Job neu gestartet")
+	test.Type(f.findings, "Queue hängt nach Timeout")
+	if f.confirm.Disabled() {
+		t.Fatalf("checklist with the log attached: %q", f.missing.Text)
 	}
 
 	// A case with logs attached can be escalated from the dialog.
