@@ -21,7 +21,7 @@ import (
 // clocks) and the detail of the selected case with its activities and
 // actions.
 type casesScreen struct {
-	u        *ui
+	u *ui
 	// all is the list as read; items the part that matches the filter.
 	all      []cases.Summary
 	items    []cases.Summary
