@@ -103,12 +103,12 @@ func TestLogsScreen(t *testing.T) {
 
 	// Level filter and regex search with highlight.
 	ls.level.SetSelectedIndex(2)
-	h.wait("the error filter", func() bool { return ls.view != nil && len(ls.view) == 6 })
+	h.wait("the error filter", func() bool { return len(ls.view) == 6 })
 	ls.level.SetSelectedIndex(0)
 	h.wait("all entries", func() bool { return ls.view == nil })
 	ls.search.SetText("U12\\d\\b")
 	ls.search.OnSubmitted(ls.search.Text)
-	h.wait("the search", func() bool { return ls.view != nil && len(ls.view) == 9 })
+	h.wait("the search", func() bool { return len(ls.view) == 9 })
 	ls.updateItem(0, row)
 	rt := row.(*widget.RichText)
 	var hit bool
