@@ -33,6 +33,7 @@ type remoteScreen struct {
 	runBtn   *widget.Button
 	collBtn  *widget.Button
 	termBtn  *widget.Button
+	shellBtn *widget.Button
 	status   *widget.Label
 	output   *widget.Entry
 	list     *widget.List
@@ -48,6 +49,10 @@ type remoteScreen struct {
 	startTerminal func(args []string) error
 	// pendingCase is chosen as soon as the case list has it.
 	pendingCase string
+	// shellWin and shellTerm are the last in-app shell window and its
+	// terminal.
+	shellWin  fyne.Window
+	shellTerm *termView
 }
 
 // openRemoteFor shows the remote screen with the case chosen; the cases
@@ -76,6 +81,7 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	s.runBtn = widget.NewButtonWithIcon(lang.X("remote.run", "Run"), theme.MediaPlayIcon(), s.runCommand)
 	s.collBtn = widget.NewButtonWithIcon(lang.X("remote.collect", "Collect logs…"), theme.DownloadIcon(), s.openCollect)
 	s.termBtn = widget.NewButtonWithIcon(lang.X("remote.terminal", "Open in system terminal"), theme.ComputerIcon(), s.openTerminal)
+	s.shellBtn = widget.NewButtonWithIcon(lang.X("remote.shell", "Shell in the app"), theme.ComputerIcon(), s.openInAppShell)
 	refresh := widget.NewButtonWithIcon(lang.X("remote.refresh", "Refresh"), theme.ViewRefreshIcon(), s.reload)
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
@@ -94,7 +100,7 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 		widget.NewFormItem(lang.X("remote.reason", "Reason"), s.reason),
 		widget.NewFormItem(lang.X("remote.command", "Command"), container.NewBorder(nil, nil, nil, s.runBtn, s.command)),
 	)
-	actions := container.NewHBox(s.collBtn, s.termBtn, refresh)
+	actions := container.NewHBox(s.collBtn, s.shellBtn, s.termBtn, refresh)
 	left := container.NewBorder(container.NewVBox(form, actions, s.status), nil, nil, nil, s.output)
 	head := widget.NewLabelWithStyle(lang.X("remote.sessions", "SSH sessions of the case (audit verified)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewVSplit(container.NewBorder(head, nil, nil, nil, s.list), container.NewVScroll(s.detail))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/ssh"
 
@@ -136,13 +137,67 @@ func TestTerminalCommand(t *testing.T) {
 }
 
 // writeShot saves the window as a PNG (for a look at the layout).
-func writeShot(t *testing.T, h *harness, file string) {
+func writeShot(t *testing.T, h *harness, file string) { writeCanvas(t, h.w.Canvas(), file) }
+
+// writeCanvas saves a canvas as a PNG.
+func writeCanvas(t *testing.T, c fyne.Canvas, file string) {
 	f, err := os.Create(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
+	if err := png.Encode(f, c.Capture()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestInAppShellTerminal(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("SSH_AUTH_SOCK", "")
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
+	srv := sshdtest.Start(t, pub)
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Job hängt", Customer: "Kraus", Priority: 3, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.openRemoteFor(c.ID)
+	h.wait("the case chosen", func() bool { return h.u.rs != nil && h.u.rs.selectedCase() == c.ID })
+	rs := h.u.rs
+	rs.target.SetText(srv.Target(t))
+	rs.reason.SetText("Ticket 99")
+	test.Tap(rs.shellBtn)
+	term := rs.shellTerm
+	if term == nil {
+		t.Fatal("no terminal window")
+	}
+	test.Type(term, "echo tv-$((6*7)) ü")
+	term.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wait("the command's output in the terminal", func() bool { return strings.Contains(term.grid.Text(), "tv-42 ü") })
+	if shot := os.Getenv("WERKBANK_TERM_SHOT"); shot != "" {
+		test.Type(term, "ls --color=always /")
+		term.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.settle()
+		rs.shellWin.Resize(fyne.NewSize(1000, 600))
+		writeCanvas(t, rs.shellWin.Canvas(), shot)
+	}
+	test.Type(term, "exit 0")
+	term.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wait("the shell's end", func() bool { return strings.Contains(rs.shellWin.Title(), "ended") })
+	h.wait("the session with its recording", func() bool { return len(rs.sessions) == 1 && len(rs.sessions[0].Recordings) == 1 })
+	if !rs.sessions[0].OK() {
+		t.Fatalf("session %+v", rs.sessions[0])
+	}
+	rec, err := os.ReadFile(filepath.Join(h.u.ws.Dir, "recordings", rs.sessions[0].Recordings[0]))
+	if err != nil || !strings.Contains(string(rec), "tv-42") {
+		t.Fatalf("recording: %v", err)
 	}
 }
