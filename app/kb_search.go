@@ -422,7 +422,7 @@ func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
 	metaText := widget.NewRichText(&widget.TextSegment{Text: strings.Join(meta, " · "),
 		Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}})
 	metaText.Truncation = fyne.TextTruncateEllipsis
-	snippet := widget.NewRichText(snippetSegments(r.hit.Snippet)...)
+	snippet := widget.NewRichText(spaceBeforeSegments(snippetSegments(r.hit.Snippet))...)
 	snippet.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(title, metaText, snippet)
 	return widget.NewSimpleRenderer(container.NewStack(r.bg, box))

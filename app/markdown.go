@@ -44,7 +44,7 @@ func renderMarkdown(src, imageDir string) *fyne.Container {
 	var run []widget.RichTextSegment
 	flush := func() {
 		if len(run) > 0 {
-			rt := widget.NewRichText(run...)
+			rt := widget.NewRichText(spaceBeforeSegments(run)...)
 			rt.Wrapping = fyne.TextWrapWord
 			box.Add(rt)
 			run = nil
@@ -293,7 +293,7 @@ func (r *mdRenderer) table(t *extast.Table) fyne.CanvasObject {
 					base.Alignment = fyne.TextAlignCenter
 				}
 			}
-			rt := widget.NewRichText(r.inlines(c, base)...)
+			rt := widget.NewRichText(spaceBeforeSegments(r.inlines(c, base))...)
 			rt.Wrapping = fyne.TextWrapWord
 			cells = append(cells, tableCell(rt, header))
 			i++
@@ -337,4 +337,24 @@ func plainText(src []byte, n ast.Node) string {
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// spaceBeforeSegments moves the space between two inline text segments
+// from the end of the first to the start of the second. Fyne wraps a
+// segment whose first word does not fit on the line character by
+// character ("D / r / uckerzuordnung"); with a leading space it breaks at
+// the space and moves the whole word to the next line.
+func spaceBeforeSegments(segs []widget.RichTextSegment) []widget.RichTextSegment {
+	for i := 0; i+1 < len(segs); i++ {
+		a, ok1 := segs[i].(*widget.TextSegment)
+		b, ok2 := segs[i+1].(*widget.TextSegment)
+		if !ok1 || !ok2 || !a.Style.Inline || !b.Style.Inline || b.Text == "" {
+			continue
+		}
+		if strings.HasSuffix(a.Text, " ") && !strings.HasPrefix(b.Text, " ") {
+			a.Text = strings.TrimSuffix(a.Text, " ")
+			b.Text = " " + b.Text
+		}
+	}
+	return segs
 }
