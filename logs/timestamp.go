@@ -1,9 +1,262 @@
 package logs
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
+
+// tsKind tells how to read a matched timestamp.
+type tsKind int
+
+const (
+	tsISO tsKind = iota
+	tsSyslog
+	tsCtime
+	tsDMY
+	tsYMDslash
+	tsShortYMD
+	tsCompact
+	tsMonthDay
+	tsDotted
+	tsWeb
+	tsProgress
+	tsTime
+	tsDate
+	tsEpoch
+)
+
+// tsRule is one timestamp shape; pre is a cheap test of the first bytes
+// that must pass before the regular expression runs.
+type tsRule struct {
+	re   *regexp.Regexp
+	kind tsKind
+	pre  func(s string) bool
+	// fast, when set, replaces re: it returns the match length or 0.
+	fast func(s string) int
+}
+
+const monthRE = `(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)`
+const dayRE = `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)`
+
+func dig(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+
+func at(s string, i int, chars string) bool {
+	return i < len(s) && strings.IndexByte(chars, s[i]) >= 0
+}
+
+func digits(s string, from, n int) bool {
+	for i := from; i < from+n; i++ {
+		if !dig(s, i) {
+			return false
+		}
+	}
+	return true
+}
+
+var tsRules = []tsRule{
+	{regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]|-|_)\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?,?`), tsISO,
+		func(s string) bool { return digits(s, 0, 4) && at(s, 4, "-/.") }, matchISO},
+	{regexp.MustCompile(`^` + dayRE + `,?\s+` + monthRE + `\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[A-Z]{3,4})?\s+\d{4}`), tsCtime,
+		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }, nil},
+	{regexp.MustCompile(`^` + monthRE + `\s+\d{1,2}(?:\s+\d{4})?\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsSyslog,
+		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }, matchSyslog},
+	{regexp.MustCompile(`^\d{1,2}/` + monthRE + `/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?`), tsWeb,
+		func(s string) bool { return at(s, 1, "/") || at(s, 2, "/") }, nil},
+	{regexp.MustCompile(`^\d{2,4}/\d{2}/\d{2,4}@\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?`), tsProgress,
+		func(s string) bool {
+			return (at(s, 2, "/") || at(s, 4, "/")) && strings.IndexByte(s[:min(len(s), 12)], '@') > 0
+		}, nil},
+	{regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`), tsDMY,
+		func(s string) bool { return at(s, 1, ".") || at(s, 2, ".") }, matchDMY},
+	{regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s?[AP]M)?`), tsYMDslash,
+		func(s string) bool { return at(s, 1, "/") || at(s, 2, "/") }, nil},
+	{regexp.MustCompile(`^\d{2}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}(?:[.,]\d+)?`), tsShortYMD,
+		func(s string) bool { return at(s, 2, "/") && at(s, 5, "/") }, nil},
+	{regexp.MustCompile(`^\d{8}-\d{2}:\d{2}:\d{2}(?:[:.]\d{1,3})?`), tsCompact,
+		func(s string) bool { return digits(s, 0, 8) && at(s, 8, "-") }, nil},
+	{regexp.MustCompile(`^\d{6}\s\d{6}\b`), tsCompact,
+		func(s string) bool { return digits(s, 0, 6) && at(s, 6, " \t") && digits(s, 7, 6) }, matchCompact6},
+	{regexp.MustCompile(`^\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsMonthDay,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, "-") && digits(s, 3, 2) && at(s, 5, " \t") }, nil},
+	{regexp.MustCompile(`^\d{2}\.\d{2}\s\d{2}:\d{2}:\d{2}`), tsDotted,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, ".") && digits(s, 3, 2) && at(s, 5, " ") }, nil},
+	{regexp.MustCompile(`^\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b`), tsTime,
+		func(s string) bool { return digits(s, 0, 2) && at(s, 2, ":") }, nil},
+	{regexp.MustCompile(`^\d{4}[-.]\d{2}[-.]\d{2}\b`), tsDate,
+		func(s string) bool { return digits(s, 0, 4) && at(s, 4, "-.") }, nil},
+	{regexp.MustCompile(`^1\d{9}(?:\.\d+)?\b|^1\d{12}\b`), tsEpoch,
+		func(s string) bool { return digits(s, 0, 10) }, nil},
+}
+
+// digitRun returns the number of digits at s[i:], at most max.
+func digitRun(s string, i, max int) int {
+	n := 0
+	for n < max && dig(s, i+n) {
+		n++
+	}
+	return n
+}
+
+func spaces(s string, i int) int {
+	n := 0
+	for i+n < len(s) && (s[i+n] == ' ' || s[i+n] == '\t') {
+		n++
+	}
+	return n
+}
+
+// matchISO is the hand-written form of the ISO rule's expression (the
+// most common timestamp, so it avoids the regexp engine).
+func matchISO(s string) int {
+	i := 4
+	if !digits(s, 0, 4) || !at(s, i, "-/.") {
+		return 0
+	}
+	i++
+	for _, sep := range []string{"-/.", "T -_"} {
+		n := digitRun(s, i, 2)
+		if n == 0 || !at(s, i+n, sep) {
+			return 0
+		}
+		i += n + 1
+	}
+	n := digitRun(s, i, 2)
+	if n == 0 || !at(s, i+n, ":.") || !digits(s, i+n+1, 2) || !at(s, i+n+3, ":.") || !digits(s, i+n+4, 2) {
+		return 0
+	}
+	i += n + 6
+	if at(s, i, ".,:") && dig(s, i+1) {
+		i += 1 + digitRun(s, i+1, 9)
+	}
+	j := i
+	if at(s, j, " \t") {
+		j++
+	}
+	switch {
+	case at(s, j, "Z"):
+		i = j + 1
+	case at(s, j, "+-") && digits(s, j+1, 2):
+		k := j + 3
+		if at(s, k, ":") {
+			k++
+		}
+		if digits(s, k, 2) {
+			i = k + 2
+		}
+	}
+	if at(s, i, ",") {
+		i++
+	}
+	return i
+}
+
+// matchSyslog is the hand-written form of the syslog rule's expression:
+// "Nov  9 12:01:01", optionally with a year and fractions.
+func matchSyslog(s string) int {
+	if len(s) < 4 || monthNo[s[:3]] == 0 {
+		return 0
+	}
+	i := 3
+	sp := spaces(s, i)
+	n := digitRun(s, i+sp, 2)
+	if sp == 0 || n == 0 {
+		return 0
+	}
+	i += sp + n
+	sp = spaces(s, i)
+	if sp == 0 {
+		return 0
+	}
+	if digits(s, i+sp, 4) && !at(s, i+sp+2, ":") {
+		i += sp + 4
+		sp = spaces(s, i)
+		if sp == 0 {
+			return 0
+		}
+	}
+	i += sp
+	if !digits(s, i, 2) || !at(s, i+2, ":") || !digits(s, i+3, 2) || !at(s, i+5, ":") || !digits(s, i+6, 2) {
+		return 0
+	}
+	i += 8
+	if at(s, i, ".") && dig(s, i+1) {
+		i += 1 + digitRun(s, i+1, 18)
+	}
+	return i
+}
+
+// matchDMY is the hand-written form of the German date rule's
+// expression: "27.11.2026 10:15:30,123".
+func matchDMY(s string) int {
+	d := digitRun(s, 0, 2)
+	if d == 0 || !at(s, d, ".") {
+		return 0
+	}
+	i := d + 1
+	m := digitRun(s, i, 2)
+	if m == 0 || !at(s, i+m, ".") || !digits(s, i+m+1, 4) {
+		return 0
+	}
+	i += m + 5
+	sp := 0
+	for at(s, i+sp, " ,") {
+		sp++
+	}
+	if sp == 0 {
+		return 0
+	}
+	i += sp
+	h := digitRun(s, i, 2)
+	if h == 0 || !at(s, i+h, ":") || !digits(s, i+h+1, 2) {
+		return 0
+	}
+	i += h + 3
+	if at(s, i, ":") && digits(s, i+1, 2) {
+		i += 3
+	}
+	if at(s, i, ".,") && dig(s, i+1) {
+		i += 1 + digitRun(s, i+1, 18)
+	}
+	return i
+}
+
+// matchCompact6 is the hand-written form of "081109 203615" (HDFS).
+func matchCompact6(s string) int {
+	if len(s) > 13 {
+		if c := s[13]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' {
+			return 0
+		}
+	}
+	return 13
+}
+
+// matchTS returns the length of a timestamp at the start of s.
+func matchTS(s string) (int, tsKind) {
+	if s == "" {
+		return 0, 0
+	}
+	c := s[0]
+	if !(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') {
+		return 0, 0
+	}
+	for i := range tsRules {
+		r := &tsRules[i]
+		if !r.pre(s) {
+			continue
+		}
+		if r.fast != nil {
+			if n := r.fast(s); n > 0 {
+				return n, r.kind
+			}
+			continue
+		}
+		if loc := r.re.FindStringIndex(s); loc != nil {
+			return loc[1], r.kind
+		}
+	}
+	return 0, 0
+}
 
 var monthNo = map[string]time.Month{
 	"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
