@@ -1,9 +1,11 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"werkbank/assets"
 )
@@ -35,5 +37,24 @@ func TestExcerptAndSnippet(t *testing.T) {
 	segs := snippetSegments("vor <mark>Treffer</mark> nach <mark>offen")
 	if len(segs) != 4 {
 		t.Fatalf("%d segments", len(segs))
+	}
+}
+
+func TestSpaceBeforeSegments(t *testing.T) {
+	plain := widget.RichTextStyleInline
+	bold := widget.RichTextStyleInline
+	bold.TextStyle.Bold = true
+	segs := spaceBeforeSegments([]widget.RichTextSegment{
+		&widget.TextSegment{Style: plain, Text: "in der "},
+		&widget.TextSegment{Style: bold, Text: "Druckerzuordnung"},
+		&widget.TextSegment{Style: plain, Text: " (Verwaltung"},
+		&widget.TextSegment{Style: widget.RichTextStyleParagraph},
+	})
+	var got []string
+	for _, s := range segs {
+		got = append(got, s.(*widget.TextSegment).Text)
+	}
+	if strings.Join(got, "|") != "in der| Druckerzuordnung| (Verwaltung|" {
+		t.Errorf("segments %q", got)
 	}
 }
