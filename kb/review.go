@@ -114,32 +114,55 @@ func prepare(tx *bolt.Tx, op saveOp, by User, now time.Time) (a Article, added, 
 	return a, !exists, true, nil
 }
 
-// SetStatus moves article id to status to as a new revision (the review
-// workflow: send to review, publish, archive, back to draft). Publishing,
-// archiving and leaving the archive need a role that may publish, else the
-// error wraps ErrForbidden. Publishing records by as the reviewer.
-func (s *Store) SetStatus(ctx context.Context, id string, to Status, by User, note string) (Article, error) {
-	if !to.Valid() {
-		return Article{}, fmt.Errorf("set status of %s: %q is not one of draft, review, published, archived: %w", id, to, ErrInvalid)
-	}
-	a, err := s.Get(ctx, id)
+// prepareStatus prepares a SetStatus: the current revision with the new
+// status op.a.Status, and the publisher as reviewer.
+func prepareStatus(tx *bolt.Tx, op saveOp, by User, _ time.Time) (a Article, added, changed bool, err error) {
+	h, exists, err := getHead(tx, op.a.ID)
 	if err != nil {
-		return Article{}, fmt.Errorf("set status: %w", err)
+		return a, false, false, err
 	}
-	if a.Status == to {
-		return Article{}, fmt.Errorf("set status of %s: it is %s already: %w", id, to, ErrInvalid)
+	if !exists {
+		return a, false, false, ErrNotFound
 	}
-	if note == "" {
-		note = fmt.Sprintf("status %s → %s", a.Status, to)
+	cur, err := getContent(tx, h.rec.Seq)
+	if err != nil {
+		return a, false, false, err
 	}
-	from := a.Status
+	to := op.a.Status
+	if cur.Status == to {
+		return a, false, false, fmt.Errorf("it is %s already: %w", to, ErrInvalid)
+	}
+	if err := checkRole(cur.Status, to, by); err != nil {
+		return a, false, false, err
+	}
+	a = cur
 	a.Status = to
 	if to == StatusPublished {
 		a.Reviewer = by.Name
 	}
-	out, err := s.Save(ctx, a, by, note)
-	if err != nil {
-		return out, fmt.Errorf("set status of %s from %s to %s: %w", id, from, to, err)
+	return a, false, true, nil
+}
+
+// SetStatus moves article id to status to as a new revision (the review
+// workflow: send to review, publish, archive, back to draft), in one
+// transaction with the check of the current status. Publishing, archiving
+// and leaving the archive need a role that may publish, else the error
+// wraps ErrForbidden. Publishing records by as the reviewer. An empty note
+// becomes "status <from> → <to>".
+func (s *Store) SetStatus(ctx context.Context, id string, to Status, by User, note string) (Article, error) {
+	if !to.Valid() {
+		return Article{}, fmt.Errorf("set status of %s: %q is not one of draft, review, published, archived: %w", id, to, ErrInvalid)
 	}
-	return out, nil
+	if note == "" {
+		cur, err := s.Get(ctx, id)
+		if err != nil {
+			return Article{}, fmt.Errorf("set status: %w", err)
+		}
+		note = fmt.Sprintf("status %s → %s", cur.Status, to)
+	}
+	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id, Status: to}, note: note, statusOnly: true}, by)
+	if err != nil {
+		return a, fmt.Errorf("set status of %s to %s: %w", id, to, err)
+	}
+	return a, nil
 }

@@ -166,14 +166,21 @@ func (f Filter) match(a Article) bool {
 // fails, Save returns the stored article together with the error; the
 // index catches up on the next write or Open.
 func (s *Store) Save(ctx context.Context, a Article, by User, note string) (Article, error) {
-	res, err := s.write(ctx, []saveOp{{a: a, note: note}}, by, true)
+	out, err := s.saveOne(ctx, saveOp{a: a, note: note}, by)
+	if err != nil {
+		return out, fmt.Errorf("save article %s: %w", a.ID, err)
+	}
+	return out, nil
+}
+
+// saveOne runs one saveOp. Like Save, it returns the stored article along
+// with the error when only the index update failed.
+func (s *Store) saveOne(ctx context.Context, op saveOp, by User) (Article, error) {
+	res, err := s.write(ctx, []saveOp{op}, by, true)
 	if len(res) == 1 && res[0].saved {
 		return res[0].a, err
 	}
-	if err != nil {
-		return Article{}, fmt.Errorf("save article %s: %w", a.ID, err)
-	}
-	return Article{}, fmt.Errorf("save article %s: %w", a.ID, res[0].err)
+	return Article{}, err
 }
 
 // SaveMany saves many articles, each as a new revision, in few bbolt
@@ -205,6 +212,9 @@ type saveOp struct {
 	// onlyIfChanged skips the save when the article's content equals the
 	// current revision (re-import of an unchanged file).
 	onlyIfChanged bool
+	// statusOnly moves the current revision to a.Status (SetStatus),
+	// ignoring the other fields of a.
+	statusOnly bool
 }
 
 // saveResult is the outcome of one saveOp.
@@ -237,7 +247,11 @@ func (s *Store) write(ctx context.Context, ops []saveOp, by User, atomic bool) (
 		meta := tx.Bucket(bucketMeta)
 		seq = storeSeq(tx)
 		for i, op := range ops {
-			a, added, changed, err := prepare(tx, op, by, now)
+			prep := prepare
+			if op.statusOnly {
+				prep = prepareStatus
+			}
+			a, added, changed, err := prep(tx, op, by, now)
 			if err != nil {
 				if atomic {
 					return fmt.Errorf("article %q: %w", op.a.ID, err)
