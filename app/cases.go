@@ -146,7 +146,7 @@ func (s *casesScreen) newRow() fyne.CanvasObject {
 	sw := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
 	sw.SetMinSize(fyne.NewSize(10, 10))
 	sw.CornerRadius = 5
-	title := widget.NewLabel("C-2026-0000 · title")
+	title := widget.NewLabel("C-2026-0000-XXX · title")
 	title.Truncation = fyne.TextTruncateEllipsis
 	sub := widget.NewLabel("customer")
 	sub.Truncation = fyne.TextTruncateEllipsis

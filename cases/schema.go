@@ -11,7 +11,8 @@ import (
 // here and nowhere else.
 //
 //   - cases.meta: "schema" → schema version (decimal); "index" → version of
-//     the due index (decimal); "seq/<year>" → last case number of that year.
+//     the due index (decimal); "seq/<year>" → last case number of that year;
+//     "station" → this workstation's tag in case ids (see stationTag).
 //   - cases.cases: case id → JSON of the Case, activities included. It is
 //     the only copy of a case.
 //   - cases.due: index key (class, urgency, id; see index.go) → compact
@@ -30,8 +31,9 @@ var (
 
 // Keys in bucketMeta.
 var (
-	keySchema = []byte("schema")
-	keyIndex  = []byte("index")
+	keySchema  = []byte("schema")
+	keyIndex   = []byte("index")
+	keyStation = []byte("station")
 )
 
 // seqKey is the bucketMeta key of a year's case counter.

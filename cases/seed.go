@@ -91,8 +91,12 @@ func (s *Store) SeedDemo(ctx context.Context, fsys fs.FS) (int, error) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		year := now.Year()
+		tag, err := stationTag(meta)
+		if err != nil {
+			return err
+		}
 		for i := range built {
-			built[i].ID = fmt.Sprintf("C-%d-%04d", year, i+1)
+			built[i].ID = caseID(year, uint64(i+1), tag)
 			if err := s.save(tx, &built[i], now); err != nil {
 				return err
 			}

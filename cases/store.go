@@ -184,7 +184,8 @@ type NewCase struct {
 	Reason string
 }
 
-// Create opens a case and returns it with its new id (C-<year>-<number>).
+// Create opens a case and returns it with its new id
+// (C-<year>-<number>-<workstation tag>).
 func (s *Store) Create(ctx context.Context, n NewCase) (Case, error) {
 	if err := ctx.Err(); err != nil {
 		return Case{}, err
@@ -221,7 +222,11 @@ func (s *Store) Create(ctx context.Context, n NewCase) (Case, error) {
 			seq = binary.BigEndian.Uint64(raw)
 		}
 		seq++
-		c.ID = fmt.Sprintf("C-%d-%04d", year, seq)
+		tag, err := stationTag(meta)
+		if err != nil {
+			return err
+		}
+		c.ID = caseID(year, seq, tag)
 		if err := meta.Put(seqKey(year), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
 			return err
 		}
@@ -296,6 +301,32 @@ func (s *Store) mutate(ctx context.Context, id string, f func(tx *bolt.Tx, c *Ca
 		return Case{}, err
 	}
 	return c, nil
+}
+
+// stationAlphabet has no look-alikes (0/O, 1/I/L).
+const stationAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// stationTag returns this data folder's tag, created on first use. It
+// makes case ids unique across the workstations that sync with one
+// server: each numbers its cases on its own, offline.
+func stationTag(meta *bolt.Bucket) (string, error) {
+	if t := meta.Get(keyStation); len(t) > 0 {
+		return string(t), nil
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	for i := range b {
+		b[i] = stationAlphabet[int(b[i])%len(stationAlphabet)]
+	}
+	if err := meta.Put(keyStation, b[:]); err != nil {
+		return "", fmt.Errorf("store the workstation tag: %w", err)
+	}
+	return string(b[:]), nil
+}
+
+// caseID is C-<year>-<number>-<workstation tag>, e.g. C-2026-0042-K7MX.
+func caseID(year int, seq uint64, tag string) string {
+	return fmt.Sprintf("C-%d-%04d-%s", year, seq, tag)
 }
 
 func newActivityID() string {

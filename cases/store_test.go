@@ -45,11 +45,11 @@ func TestCreateGetReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID != "C-2026-0001" || c.Status != StatusNew || c.Level != 2 || c.Contract != "Standard" {
+	if !strings.HasPrefix(c.ID, "C-2026-0001-") || len(c.ID) != len("C-2026-0001-ABCD") || c.Status != StatusNew || c.Level != 2 || c.Contract != "Standard" {
 		t.Fatalf("new case %+v", c)
 	}
 	c2, err := s.Create(ctx, NewCase{Title: "Zweiter", Customer: "Huber", Priority: PriorityHigh, By: "anna"})
-	if err != nil || c2.ID != "C-2026-0002" {
+	if err != nil || c2.ID != "C-2026-0002"+c.ID[len("C-2026-0001"):] {
 		t.Fatalf("second case %q: %v", c2.ID, err)
 	}
 	if _, err := s.AddActivity(ctx, c.ID, Activity{Kind: KindNote, By: "anna", Text: "Export-Log angefordert"}); err != nil {
@@ -207,7 +207,36 @@ func TestIndexRebuild(t *testing.T) {
 			t.Fatalf("rebuilt index differs at %d: %+v vs %+v", i, after[i], before[i])
 		}
 	}
-	if want := []string{"C-2026-0002", "C-2026-0004", "C-2026-0003", "C-2026-0001"}; !reflect.DeepEqual(ids, want) {
+	tag := ids[0][len("C-2026-0002"):]
+	if want := []string{"C-2026-0002" + tag, "C-2026-0004" + tag, "C-2026-0003" + tag, "C-2026-0001" + tag}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("order %v, want %v", ids, want)
+	}
+}
+
+func TestStationTagKept(t *testing.T) {
+	ctx := context.Background()
+	clk := &fakeClock{t: berlin(t, "2026-05-04 09:00")}
+	s, db, _ := openTest(t, clk)
+	a, err := s.Create(ctx, NewCase{Title: "A", Customer: "K", Priority: 3, By: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := a.ID[len("C-2026-0001-"):]
+	for _, r := range tag {
+		if !strings.ContainsRune(stationAlphabet, r) {
+			t.Fatalf("tag %q has %q", tag, r)
+		}
+	}
+	s2, err := Open(ctx, Config{DB: db, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(berlin(t, "2027-01-04 09:00"))
+	b, err := s2.Create(ctx, NewCase{Title: "B", Customer: "K", Priority: 3, By: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ID != "C-2027-0001-"+tag {
+		t.Fatalf("next year's first case %s, want the same tag %s and a new count", b.ID, tag)
 	}
 }
