@@ -61,3 +61,20 @@ func BenchmarkImportFiles(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSave measures one Save of a ~2 KB article: a new revision
+// committed (fsynced) to bbolt, then applied to the index.
+func BenchmarkSave(b *testing.B) {
+	ctx := context.Background()
+	s := openTestStore(b, b.TempDir())
+	by := User{Name: "bench", Role: RoleSpecialist}
+	i := 0
+	for b.Loop() {
+		a := benchArticle(i % 200)
+		a.Status = StatusDraft
+		if _, err := s.Save(ctx, a, by, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
