@@ -80,6 +80,9 @@ type screen struct {
 	id string
 	// label is shown in the navigation, already translated.
 	label string
+	// count, when positive, is shown after the label (e.g. articles
+	// waiting for review).
+	count int
 	icon  fyne.Resource
 	// build makes the screen's content once, on first selection.
 	build func(u *ui) fyne.CanvasObject
@@ -197,7 +200,12 @@ func (u *ui) content() fyne.CanvasObject {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Icon).SetResource(u.screens[id].icon)
-			box.Objects[1].(*widget.Label).SetText(u.screens[id].label)
+			s := u.screens[id]
+			if s.count > 0 {
+				box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s (%d)", s.label, s.count))
+			} else {
+				box.Objects[1].(*widget.Label).SetText(s.label)
+			}
 		},
 	)
 	u.nav.OnSelected = func(id widget.ListItemID) { u.show(u.screens[id].id) }
@@ -213,6 +221,19 @@ func (u *ui) content() fyne.CanvasObject {
 	split.Offset = 0.16
 	u.selectScreen("kb")
 	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// setCount shows n after the navigation label of screen id (nothing
+// when n is 0).
+func (u *ui) setCount(id string, n int) {
+	for i := range u.screens {
+		if u.screens[i].id == id && u.screens[i].count != n {
+			u.screens[i].count = n
+			if u.nav != nil {
+				u.nav.RefreshItem(i)
+			}
+		}
+	}
 }
 
 // selectScreen selects the navigation entry with the given id.

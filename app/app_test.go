@@ -238,6 +238,8 @@ func TestMainWindowNavigation(t *testing.T) {
 	if !strings.Contains(h.u.kbs.info.Text, "Newest articles") {
 		t.Errorf("info line %q", h.u.kbs.info.Text)
 	}
+	// The navigation counts the articles waiting for review from the start.
+	h.wait("review count", func() bool { return reviewCount(h) == 4 })
 	// Placeholders say in plain words what comes.
 	h.u.selectScreen("settings")
 	if got := texts(h.u.body); !has(got, h.u.ws.Dir) {

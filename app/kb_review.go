@@ -95,6 +95,7 @@ func (r *reviewScreen) reload() {
 // show puts the queue on the screen.
 func (r *reviewScreen) show(arts []kb.Article) {
 	r.arts = arts
+	r.u.setCount("review", len(arts))
 	lead := r.u.user.Role.CanPublish()
 	if len(arts) == 0 {
 		r.info.SetText(lang.X("kb.review.empty", "No article is waiting for review."))

@@ -274,6 +274,16 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 		s.open(res.hits[0].ID)
 	}
 	s.showFacets(st, res.facets)
+	if st.text == "" && len(st.tags)+len(st.products)+len(st.statuses) == 0 {
+		// Unfiltered: the status facet counts the whole knowledge base.
+		n := 0
+		for _, fc := range res.facets.Statuses {
+			if fc.Value == string(kb.StatusReview) {
+				n = fc.Count
+			}
+		}
+		s.u.setCount("review", n)
+	}
 }
 
 // showFacets rebuilds the facet filters; checked values stay visible even
@@ -314,6 +324,10 @@ func (s *kbScreen) showFacets(st searchState, f kb.Facets) {
 	}
 	for i, it := range items {
 		it.Open = open[i]
+	}
+	if len(s.facets.Items) == 0 {
+		// First time: the status filter is open, the long lists closed.
+		items[0].Open = true
 	}
 	s.facets.Items = items
 	s.facets.Refresh()

@@ -352,8 +352,14 @@ func TestReviewQueue(t *testing.T) {
 	if !r.article.publish.Visible() || !r.sendBack.Visible() {
 		t.Fatal("a team lead cannot publish or send back")
 	}
+	if got := reviewCount(h); got != 4 {
+		t.Errorf("navigation shows %d articles waiting for review, want 4", got)
+	}
 	test.Tap(r.article.publish)
 	h.wait("published", func() bool { return len(r.arts) == 3 })
+	if got := reviewCount(h); got != 3 {
+		t.Errorf("after publishing the navigation shows %d waiting, want 3", got)
+	}
 	a, err := h.u.kb.Get(context.Background(), "kb-mrp-002")
 	if err != nil || a.Status != kb.StatusPublished || a.Reviewer != "tester" {
 		t.Fatalf("after approve: %v, status %s, reviewer %q", err, a.Status, a.Reviewer)
@@ -413,4 +419,15 @@ func TestSpecialistCannotPublish(t *testing.T) {
 	// After switching to team lead in settings the button appears.
 	h.u.setUser(kb.User{Name: "tester", Role: kb.RoleTeamLead})
 	h.wait("reload", func() bool { return r.article == nil || r.article.publish.Visible() })
+}
+
+// reviewCount is the count shown next to the review queue in the
+// navigation.
+func reviewCount(h *harness) int {
+	for _, s := range h.u.screens {
+		if s.id == "review" {
+			return s.count
+		}
+	}
+	return -1
 }
