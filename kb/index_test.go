@@ -200,3 +200,39 @@ func TestIndexConcurrentSearch(t *testing.T) {
 		t.Fatalf("appliedSeq %d, want 101", got)
 	}
 }
+
+// TestIndexCompactsAfterBulkLoad checks that close merges the segments of
+// a bulk load into one and that the index stays intact.
+func TestIndexCompactsAfterBulkLoad(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := openIndex(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.compactAfter = 100
+	arts := loadQualityArticles(t)
+	for i := 0; i < len(arts); i += 30 {
+		if err := ix.apply(ctx, uint64(i+1), arts[i:min(i+30, len(arts))], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = openIndex(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.close()
+	segs, err := filepath.Glob(filepath.Join(dir, "bleve", "store", "*.zap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 1 {
+		t.Errorf("%d segments after a compacting close, want 1", len(segs))
+	}
+	if n, _ := ix.bi.DocCount(); n != uint64(len(arts)) {
+		t.Errorf("%d documents, want %d", n, len(arts))
+	}
+}
