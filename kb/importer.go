@@ -145,6 +145,11 @@ func (s *Store) importChunk(ctx context.Context, c parsedChunk, opt ImportOption
 		a.Source = opt.Prefix + name
 		if a.ID == "" {
 			a.ID = sourceID(a.Source)
+			if _, dup := seen[a.ID]; dup && a.ID != "" {
+				// Two paths with the same slug ("a b.md", "a-b.md"): the
+				// later one gets a stable id of its own.
+				a.ID = strings.TrimRight(a.ID[:min(len(a.ID), 100)], "-") + "-" + hashID(a.Source)
+			}
 		}
 		if opt.Status != "" {
 			a.Status = opt.Status

@@ -46,6 +46,10 @@ func TestImport(t *testing.T) {
 		"dup/b.md":                   "---\nid: same\ntitle: B\n---\n",
 		"keep-attempt/overwrite.md":  "---\nid: keep\ntitle: Bleibt\nstatus: published\n---\nüberschrieben\n",
 		"broken/status-published.md": "---\ntitle: Veröffentlicht\nstatus: published\n---\nx\n",
+		"slug/a b.md":                "# Eins\n",
+		"slug/a-b.md":                "# Zwei\n",
+		strings.Repeat("sehr-langer-ordnername/", 5) + "kapitel-1.md": "# Kapitel 1\n",
+		strings.Repeat("sehr-langer-ordnername/", 5) + "kapitel-2.md": "# Kapitel 2\n",
 	})
 	// A 50 MB file, sparse so that the test stays cheap: refused unread.
 	big, err := os.Create(filepath.Join(root, "broken", "huge.md"))
@@ -61,7 +65,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Added != 5 || rep.Updated != 0 {
+	if rep.Added != 9 || rep.Updated != 0 {
 		t.Fatalf("report %+v", rep)
 	}
 	wantErrs := map[string]string{
@@ -108,14 +112,29 @@ func TestImport(t *testing.T) {
 	if err != nil || got.Rev != keep.Rev || got.Body != keep.Body {
 		t.Fatalf("existing article damaged: %+v, %v", got, err)
 	}
-	if n := s.docCount(t); n != 6 {
-		t.Fatalf("index holds %d, want 6", n)
+	if n := s.docCount(t); n != 10 {
+		t.Fatalf("index holds %d, want 10", n)
+	}
+	// Paths with the same slug, and long paths with the same start, get
+	// ids of their own.
+	ids := map[string]bool{}
+	all, _ := s.List(ctx, Filter{})
+	for _, a := range all {
+		if strings.HasPrefix(a.Source, "slug/") || strings.HasPrefix(a.Source, "sehr-") {
+			if !ValidID(a.ID) || len(a.ID) > 101 || ids[a.ID] {
+				t.Errorf("article from %s has id %q", a.Source, a.ID)
+			}
+			ids[a.ID] = true
+		}
+	}
+	if len(ids) != 4 || !ids["slug-a-b"] {
+		t.Errorf("ids %v", ids)
 	}
 
 	// Re-import: unchanged files make no revision; a changed one does.
 	writeFiles(t, root, map[string]string{"with-id.md": "---\nid: KB-1\ntitle: Mit ID\ntags: [druck, neu]\n---\n\nText eins\n"})
 	rep, err = s.Import(ctx, os.DirFS(root), ImportOptions{By: alice})
-	if err != nil || rep.Added != 0 || rep.Updated != 1 || rep.Unchanged != 4 {
+	if err != nil || rep.Added != 0 || rep.Updated != 1 || rep.Unchanged != 8 {
 		t.Fatalf("re-import report %+v, %v", rep, err)
 	}
 	a, _ := s.Get(ctx, "KB-1")

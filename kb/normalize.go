@@ -2,6 +2,8 @@ package kb
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/base32"
 	"fmt"
 	"path"
@@ -42,6 +44,11 @@ var slugFold = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "ae
 // (ä → ae), every run of other characters a single '-', at most 80
 // characters. It returns "" when nothing usable is left.
 func Slug(s string) string {
+	return slug(s, 80)
+}
+
+// slug is Slug with a length limit.
+func slug(s string, limit int) string {
 	s = slugFold.Replace(s)
 	var b strings.Builder
 	dash := false
@@ -65,7 +72,7 @@ func Slug(s string) string {
 			}
 			dash = true
 		}
-		if b.Len() >= 80 {
+		if b.Len() >= limit {
 			break
 		}
 	}
@@ -84,8 +91,20 @@ func foldLatin(r rune) string {
 
 // sourceID derives an article id from its source path: the slug of the
 // path without the .md extension.
+// A slug longer than 100 characters is cut to 90 and completed with a hash
+// of the whole path, so that long paths sharing a start stay apart.
 func sourceID(source string) string {
-	return Slug(strings.TrimSuffix(source, path.Ext(source)))
+	full := slug(strings.TrimSuffix(source, path.Ext(source)), 4*maxIDLen)
+	if len(full) <= 100 {
+		return full
+	}
+	return strings.TrimRight(full[:90], "-") + "-" + hashID(source)
+}
+
+// hashID is a short, stable hash of s for ids.
+func hashID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
 }
 
 // newID returns an unused id for a new article titled title.
