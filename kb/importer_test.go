@@ -3,9 +3,12 @@ package kb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -192,5 +195,59 @@ func TestImportStatusAndRoles(t *testing.T) {
 	}
 	if _, err := s.Import(ctx, os.DirFS(filepath.Join(root, "missing")), ImportOptions{By: alice}); err == nil {
 		t.Fatal("import of a missing folder succeeded")
+	}
+}
+
+// cancelFS cancels a context when the file system is asked for file n.
+type cancelFS struct {
+	fs.FS
+	n      int
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	opened int
+}
+
+func (c *cancelFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opened++
+	if c.opened == c.n {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+func TestImportCancelledLeavesConsistentStore(t *testing.T) {
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range batchSize + 500 {
+		files[fmt.Sprintf("f/%05d.md", i)] = fmt.Sprintf("# Artikel %d\n\nText %d\n", i, i)
+	}
+	writeFiles(t, root, files)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfs := &cancelFS{FS: os.DirFS(root), n: batchSize + 100, cancel: cancel}
+	rep, err := s.Import(ctx, cfs, ImportOptions{By: alice})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled import: %+v, %v", rep, err)
+	}
+	s.close()
+	s = openTestStore(t, dir)
+	all, err := s.List(context.Background(), Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != rep.Added {
+		t.Fatalf("store holds %d articles, the report says %d were added", len(all), rep.Added)
+	}
+	if n := s.docCount(t); n != uint64(len(all)) || s.ix.appliedSeq() != s.seq(t) {
+		t.Fatalf("index holds %d at %d, store %d at %d", n, s.ix.appliedSeq(), len(all), s.seq(t))
+	}
+	// The import can simply be run again.
+	rep, err = s.Import(context.Background(), os.DirFS(root), ImportOptions{By: alice})
+	if err != nil || rep.Added+rep.Unchanged != batchSize+500 || rep.Updated != 0 {
+		t.Fatalf("second import: %+v, %v", rep, err)
 	}
 }
