@@ -23,6 +23,12 @@ const searchDelay = 150 * time.Millisecond
 // recentLimit is how many articles the empty search lists, newest first.
 const recentLimit = 50
 
+// recentScanMax is the largest knowledge base (after filters) for which
+// the empty search loads every article to list the newest first; above
+// it, the empty search lists the index's first matches instead of paying
+// for a full scan on every filter change. (A variable for the tests.)
+var recentScanMax uint64 = 2000
+
 // kbScreen is the knowledge base: search field, facets and results on the
 // left, the selected article (or its history) on the right; the editor
 // takes the whole screen while it is open.
@@ -180,7 +186,7 @@ func search(ctx context.Context, store *kb.Store, st searchState) (searchResult,
 		return searchResult{}, err
 	}
 	out := searchResult{hits: res.Hits, total: res.Total, took: res.Took, facets: res.Facets}
-	if st.text != "" {
+	if st.text != "" || res.Total > recentScanMax {
 		return out, nil
 	}
 	// Empty text: the newest articles first.
@@ -251,6 +257,8 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 	switch {
 	case res.recent:
 		s.info.SetText(lang.X("kb.recent", "Newest articles ({{.N}})", map[string]any{"N": len(res.hits)}))
+	case st.text == "":
+		s.info.SetText(lang.X("kb.all", "Articles: {{.Total}}, {{.N}} shown. Type to search.", map[string]any{"Total": res.total, "N": len(res.hits)}))
 	case len(res.hits) == 0:
 		s.info.SetText(lang.X("kb.none", "No article matches. Try fewer or other words."))
 	case res.total > uint64(len(res.hits)):

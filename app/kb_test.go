@@ -431,3 +431,18 @@ func reviewCount(h *harness) int {
 	}
 	return -1
 }
+
+func TestLargeKnowledgeBaseListsWithoutScan(t *testing.T) {
+	old := recentScanMax
+	recentScanMax = 10
+	t.Cleanup(func() { recentScanMax = old })
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	h.wait("listing", func() bool { return len(s.rows.Objects) > 0 })
+	if !strings.HasPrefix(s.info.Text, "Articles: 40,") {
+		t.Errorf("info %q", s.info.Text)
+	}
+	if len(s.rows.Objects) != 40 {
+		t.Errorf("%d rows, want the 40 demo articles", len(s.rows.Objects))
+	}
+}
