@@ -76,6 +76,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.level = widget.NewSelect(names, func(string) { s.applyFilter() })
 	s.level.SetSelectedIndex(0)
 	next := widget.NewButtonWithIcon(lang.X("logs.next", "Next error"), theme.MoveDownIcon(), s.nextError)
+	finding := widget.NewButtonWithIcon(lang.X("logs.finding", "Mark as finding"), theme.DocumentCreateIcon(), s.markFinding)
 
 	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
 	s.list.OnSelected = s.toggle
@@ -105,7 +106,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		container.NewTabItem(lang.X("logs.templates", "Templates"), s.tmplList),
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
-	bar := container.NewBorder(nil, nil, container.NewHBox(open, s.level), next, s.search)
+	bar := container.NewBorder(nil, nil, container.NewHBox(open, s.level), container.NewHBox(next, finding), s.search)
 	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
 	split := container.NewVSplit(s.list, tabs)
 	split.Offset = 0.7

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/cases"
 	"werkbank/kb"
 )
 
@@ -43,7 +44,7 @@ func TestLogsScreen(t *testing.T) {
 	for i := 1; i <= 3000; i++ {
 		switch {
 		case i%500 == 0:
-			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 ERROR [w] de.acme.Buchung - Buchung %d abgewiesen: Periode 11 gesperrt\n", i/60%60, i%60, i)
+			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 ERROR [w] de.acme.Buchung - Buchung %d abgewiesen: Periode 11 gesperrt (pwd=geheim)\n", i/60%60, i%60, i)
 			b.WriteString("java.lang.IllegalStateException: gesperrt\n\tat de.acme.Buchung.post(Buchung.java:42)\n\tat de.acme.Job.run(Job.java:7)\n")
 		case i%7 == 0:
 			fmt.Fprintf(&b, "2026-11-27 10:%02d:%02d,000 WARN  [w] de.acme.Pool - Pool knapp: %d frei\n", i/60%60, i%60, i%5)
@@ -135,6 +136,34 @@ func TestLogsScreen(t *testing.T) {
 	ls.hitsList.Select(0)
 	if ls.view != nil || ls.ix.Entry(ls.entryAt(ls.sel)).First != 500 {
 		t.Errorf("jump to evidence: view %v, row %d", ls.view != nil, ls.sel)
+	}
+
+	// A finding: the selected error with its stack trace goes to a case,
+	// redacted and with the file's hash.
+	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Buchung abgewiesen", Customer: "Huber KG", Priority: 2, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls.markFinding()
+	h.wait("the finding dialog", func() bool { return h.overlayButton("Add to case") != nil })
+	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok && e.MultiLine {
+			e.SetText("Periode war gesperrt")
+		}
+	}
+	test.Tap(h.overlayButton("Add to case"))
+	h.wait("the finding note", func() bool { return strings.Contains(ls.status.Text, "Finding added to case "+c.ID) })
+	if !strings.Contains(ls.status.Text, "Masked before saving: 1 password") {
+		t.Errorf("status %q", ls.status.Text)
+	}
+	got, err := h.u.cases.Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := got.Activities[len(got.Activities)-1]
+	if !strings.Contains(note.Text, "Finding: app.log, lines 500–503") || !strings.Contains(note.Text, "Periode war gesperrt") ||
+		strings.Contains(note.Text, "geheim") || !strings.Contains(note.Text, "Buchung.java:42") || !strings.HasPrefix(note.Ref, "log:") {
+		t.Errorf("finding note %+v", note)
 	}
 
 	// Bad input: a clear message, the screen stays usable.

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/cases"
+	"werkbank/logs"
+)
+
+// markFinding asks for a case and a note and adds the selected entry's
+// lines, redacted and with the file's hash, to the case as a finding.
+func (s *logsScreen) markFinding() {
+	if s.ix == nil || s.sel < 0 || s.sel >= s.length() {
+		s.status.SetText(lang.X("logs.finding.select", "Select the lines of the finding first."))
+		return
+	}
+	e := s.ix.Entry(s.entryAt(s.sel))
+	ix, path := s.ix, s.path
+	s.u.goBackground(func(ctx context.Context) {
+		open, err := s.u.cases.List(ctx, true)
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("logs.finding.err", "The finding could not be added to the case."), err)
+				return
+			}
+			if len(open) == 0 {
+				s.status.SetText(lang.X("logs.finding.nocase", "There is no open case to add the finding to."))
+				return
+			}
+			s.findingDialog(ix, path, e, open)
+		})
+	})
+}
+
+// findingDialog shows the case choice and the note for a finding.
+func (s *logsScreen) findingDialog(ix *logs.Index, path string, e logs.Entry, open []cases.Summary) {
+	names := make([]string, len(open))
+	for i, c := range open {
+		names[i] = fmt.Sprintf("%s · %s · %s", c.ID, c.Customer, c.Title)
+	}
+	pick := widget.NewSelect(names, nil)
+	pick.SetSelectedIndex(0)
+	note := widget.NewMultiLineEntry()
+	note.SetPlaceHolder(lang.X("logs.finding.note", "What do these lines show?"))
+	last := e.First + e.Lines - 1
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.X("logs.finding.lines", "Lines"), widget.NewLabel(fmt.Sprintf("%d–%d", e.First, last))),
+		widget.NewFormItem(lang.X("logs.finding.case", "Case"), pick),
+		widget.NewFormItem(lang.X("logs.finding.notelabel", "Note"), note),
+	}
+	d := dialog.NewForm(lang.X("logs.finding.title", "Mark as finding"), lang.X("logs.finding.add", "Add to case"),
+		lang.X("logs.finding.cancel", "Cancel"), items, func(ok bool) {
+			if !ok || pick.SelectedIndex() < 0 {
+				return
+			}
+			s.addFinding(ix, path, open[pick.SelectedIndex()].ID, e.First, last, note.Text)
+		}, s.u.window())
+	d.Show()
+}
+
+// addFinding builds the finding in the background and notes it on the
+// case, then says what the redaction masked.
+func (s *logsScreen) addFinding(ix *logs.Index, path, caseID string, first, last int, note string) {
+	by := strings.TrimSpace(s.u.user.Name)
+	if by == "" {
+		by = "unknown"
+	}
+	s.u.goBackground(func(ctx context.Context) {
+		red, err := logs.NewRedactor(logs.RedactorConfig{})
+		var f logs.Finding
+		if err == nil {
+			f, err = logs.NewFinding(ctx, ix, path, first, last, note, red)
+		}
+		if err == nil {
+			_, err = s.u.cases.AddActivity(ctx, caseID, cases.Activity{Kind: cases.KindNote, By: by, Text: f.Text(), Ref: f.Ref()})
+		}
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("logs.finding.err", "The finding could not be added to the case."), err)
+				return
+			}
+			msg := lang.X("logs.finding.done", "Finding added to case {{.Case}}.", map[string]any{"Case": caseID})
+			if r := f.RedactedSummary(); r != "" {
+				msg += " " + lang.X("logs.finding.redacted", "Masked before saving: {{.What}}.", map[string]any{"What": r})
+			}
+			s.status.SetText(msg)
+		})
+	})
+}
