@@ -47,6 +47,8 @@ type casesScreen struct {
 	note    *widget.Entry
 	addNote *widget.Button
 	actions map[string]*widget.Button
+	// ctForm is the open contracts dialog's form (for tests).
+	ctForm *contractForm
 	// fixBox lists the vendor fixes in the fixes dialog.
 	fixBox *fyne.Container
 	// escDialog is the open escalation dialog's form (for tests).
@@ -126,11 +128,12 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 	newBtn := widget.NewButtonWithIcon(lang.X("cases.new", "New case"), theme.ContentAddIcon(), s.newCaseDialog)
 	reload := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.reload)
 	fixes := widget.NewButtonWithIcon(lang.X("cases.fixes", "Vendor fixes"), theme.ListIcon(), s.fixesDialog)
+	contracts := widget.NewButtonWithIcon(lang.X("cases.contracts", "Contracts"), theme.SettingsIcon(), s.contractsDialog)
 	s.filter = widget.NewEntry()
 	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter: id, title, customer, assignee"))
 	s.filter.OnChanged = func(string) { s.applyFilter() }
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(reload, fixes, newBtn), container.NewHBox(s.openOnly, s.count)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(reload, contracts, fixes, newBtn), container.NewHBox(s.openOnly, s.count)),
 		s.filter)
 	left := container.NewBorder(top, nil, nil, nil, s.list)
 

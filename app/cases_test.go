@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -324,4 +325,31 @@ func TestFirstStartSeedsCasesAndWatches(t *testing.T) {
 	})
 	h.u.selectScreen("cases")
 	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+}
+
+func TestContractEditor(t *testing.T) {
+	h, s := casesHarness(t)
+	s.contractsDialog()
+	f := s.ctForm
+	if f.name.Text != "Premium 24/7" || !f.allHours[0].Checked || f.reaction[0].Text != "30m" || f.resolution[3].Text != "72h" {
+		t.Fatalf("form shows %q, 24/7 %t, P1 reaction %q, P4 resolution %q", f.name.Text, f.allHours[0].Checked, f.reaction[0].Text, f.resolution[3].Text)
+	}
+	if !strings.Contains(f.preview.Text, "Fronleichnam") {
+		t.Fatalf("Bavarian holidays missing from the preview: %q", f.preview.Text)
+	}
+	// A broken service-hours text is refused; the stored contract stays.
+	f.hours.SetText("mon 17:00-08:00")
+	s.saveContract(f)
+	h.settle()
+	if c, _ := h.u.cases.Contract("Premium 24/7"); c.Hours.String() != "mon 07:00-19:00; tue 07:00-19:00; wed 07:00-19:00; thu 07:00-19:00; fri 07:00-19:00; sat 08:00-12:00" {
+		t.Fatalf("a refused form changed the contract: %s", c.Hours)
+	}
+	f.hours.SetText("mon-fri 06:00-20:00")
+	f.holidays.SetText("2026-12-24, 2026-12-31")
+	f.reaction[3].SetText("10h")
+	s.saveContract(f)
+	h.wait("the saved contract", func() bool {
+		c, err := h.u.cases.Contract("Premium 24/7")
+		return err == nil && c.Targets[cases.PriorityLow].Reaction == cases.Duration(10*time.Hour) && len(c.Holidays) == 2 && c.Hours.String() == "mon 06:00-20:00; tue 06:00-20:00; wed 06:00-20:00; thu 06:00-20:00; fri 06:00-20:00"
+	})
 }
