@@ -301,14 +301,11 @@ func (ix *index) close() error {
 	return compactErr
 }
 
-// compact merges all segments into one.
+// compact merges all segments into one and waits until the files of the
+// merged segments are gone.
 func (ix *index) compact() error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("compact index: %w", err)
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
+	sc, st := ix.scorch()
+	if sc == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), compactTimeout)
@@ -316,35 +313,69 @@ func (ix *index) compact() error {
 	if err := sc.ForceMerge(ctx, nil); err != nil {
 		return fmt.Errorf("compact index: %w", err)
 	}
+	ix.waitPersisted(persistTimeout)
+	// Scorch keeps the previous snapshot's files until the next one is
+	// persisted: persist a no-op batch, then wait for the clean-up.
+	seq, err := ix.readSeq()
+	if err != nil {
+		return fmt.Errorf("compact index: %w", err)
+	}
+	b := ix.bi.NewBatch()
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], seq)
+	b.SetInternal(seqKey, v[:])
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("compact index: %w", err)
+	}
+	ix.waitPersisted(persistTimeout)
+	store := filepath.Join(ix.dir, "bleve", "store")
+	for deadline := time.Now().Add(cleanupTimeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		zaps, err := filepath.Glob(filepath.Join(store, "*.zap"))
+		if err != nil || uint64(len(zaps)) <= atomic.LoadUint64(&st.TotFileSegmentsAtRoot) {
+			break
+		}
+	}
 	return nil
 }
 
-// compactTimeout bounds the compaction in close.
-const compactTimeout = time.Minute
+// scorch returns the scorch index under bleve and its statistics (nil
+// when bleve runs another index type).
+func (ix *index) scorch() (*scorch.Scorch, *scorch.Stats) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, nil
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil, nil
+	}
+	st, ok := sc.Stats().(*scorch.Stats)
+	if !ok {
+		return nil, nil
+	}
+	return sc, st
+}
+
+// compactTimeout bounds the compaction in close, cleanupTimeout the wait
+// for the removal of the merged segments' files.
+const (
+	compactTimeout = time.Minute
+	cleanupTimeout = 5 * time.Second
+)
 
 // waitPersisted waits (at most timeout) until scorch has persisted its
 // current in-memory snapshot. Batches are applied without waiting for the
 // disk (unsafe_batch: the store is the durable copy); a snapshot lost in a
 // crash is caught up from the store's change feed on the next open.
 func (ix *index) waitPersisted(timeout time.Duration) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
+	_, st := ix.scorch()
+	if st == nil {
 		return
 	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return
-	}
-	st, ok := sc.Stats().(*scorch.Stats)
-	if !ok {
-		return
-	}
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if atomic.LoadUint64(&st.LastPersistedEpoch) >= atomic.LoadUint64(&st.CurRootEpoch) {
 			return
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -220,18 +220,18 @@ func TestIndexCompactsAfterBulkLoad(t *testing.T) {
 	if err := ix.close(); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = openIndex(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.close()
 	segs, err := filepath.Glob(filepath.Join(dir, "bleve", "store", "*.zap"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(segs) != 1 {
-		t.Errorf("%d segments after a compacting close, want 1", len(segs))
+		t.Errorf("%d segment files after a compacting close, want 1", len(segs))
 	}
+	ix, err = openIndex(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.close()
 	if n, _ := ix.bi.DocCount(); n != uint64(len(arts)) {
 		t.Errorf("%d documents, want %d", n, len(arts))
 	}
