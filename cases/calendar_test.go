@@ -196,8 +196,17 @@ func TestParseSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.String(); got != "mon 08:00-12:00,13:00-17:00; tue 08:00-12:00,13:00-17:00; wed 08:00-12:00,13:00-17:00; thu 08:00-12:00,13:00-17:00; fri 08:00-12:00,13:00-17:00; sat 09:00-12:00" {
+	if got := s.String(); got != "mon-fri 08:00-12:00,13:00-17:00; sat 09:00-12:00" {
 		t.Fatalf("String() = %q", got)
+	}
+	for _, text := range []string{"mon 08:00-12:00; wed-fri 08:00-12:00; sun 10:00-11:00", "24/7", "tue 08:00-17:00"} {
+		s, err := ParseSchedule(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := ParseSchedule(s.String()); err != nil || back.String() != s.String() || s.String() != text {
+			t.Errorf("round trip of %q: %q, %v", text, s.String(), err)
+		}
 	}
 	for _, bad := range []string{"mon 17:00-08:00", "xyz 08:00-17:00", "mon 08:00-12:00,11:00-13:00", "mon 25:00-26:00", "monday"} {
 		if _, err := ParseSchedule(bad); err == nil {

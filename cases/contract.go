@@ -169,21 +169,47 @@ func (sp Span) String() string {
 	return fmt.Sprintf("%02d:%02d-%02d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
 }
 
-// String writes the schedule in the form ParseSchedule reads.
+// String writes the schedule in the form ParseSchedule reads, with runs of
+// days that share their windows joined ("mon-fri 08:00-17:00").
 func (s Schedule) String() string {
-	var parts []string
-	for i := 1; i <= 7; i++ {
-		d := i % 7
-		if len(s[d]) == 0 {
-			continue
-		}
+	if s.allDay() {
+		return "24/7"
+	}
+	windows := func(d int) string {
 		w := make([]string, len(s[d]))
 		for j, sp := range s[d] {
 			w[j] = sp.String()
 		}
-		parts = append(parts, dayNames[d]+" "+strings.Join(w, ","))
+		return strings.Join(w, ",")
+	}
+	order := []int{1, 2, 3, 4, 5, 6, 0}
+	var parts []string
+	for i := 0; i < len(order); {
+		d := order[i]
+		j := i
+		for j+1 < len(order) && windows(order[j+1]) == windows(d) {
+			j++
+		}
+		if len(s[d]) > 0 {
+			days := dayNames[d]
+			if j > i {
+				days += "-" + dayNames[order[j]]
+			}
+			parts = append(parts, days+" "+windows(d))
+		}
+		i = j + 1
 	}
 	return strings.Join(parts, "; ")
+}
+
+// allDay reports whether every day is served around the clock.
+func (s Schedule) allDay() bool {
+	for _, d := range s {
+		if len(d) != 1 || d[0] != (Span{0, 1440}) {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes the schedule as its text form.
