@@ -34,6 +34,7 @@ func runCase(ctx context.Context, e *Env, args []string) error {
 		"fix":      caseFix,
 		"contract": caseContract,
 		"holidays": caseHolidays,
+		"report":   caseReport,
 		"demo":     caseDemo,
 	})
 }

@@ -322,6 +322,38 @@ func caseHolidays(ctx context.Context, e *Env, args []string) error {
 	return nil
 }
 
+func caseReport(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("report", "case report [--json]", "The team lead's figures: SLA compliance per month and priority (finished cases), open cases by age, escalations per product. The desktop window draws them as plots.")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if pos, err := parseMixed(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("case report takes no arguments")
+	}
+	return withCases(ctx, e, func(_ *workspace.Workspace, s *cases.Store) error {
+		rep, err := s.TeamReport(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return e.printJSON(rep)
+		}
+		fmt.Fprintf(e.Stdout, "Open cases: %d, with a breached SLA clock: %d\n\nSLA compliance (finished cases):\n", rep.Open, rep.Breached)
+		for _, c := range rep.Compliance {
+			fmt.Fprintf(e.Stdout, "  %s  P%d  %d of %d met (%.0f %%)\n", c.Month, c.Priority, c.Met, c.Total, 100*float64(c.Met)/float64(c.Total))
+		}
+		fmt.Fprintf(e.Stdout, "\nOpen cases by age (P1 P2 P3 P4):\n")
+		for _, b := range rep.OpenByAge {
+			fmt.Fprintf(e.Stdout, "  %-10s %3d  (%d %d %d %d)\n", b.Label, b.Total(), b.Count[1], b.Count[2], b.Count[3], b.Count[4])
+		}
+		fmt.Fprintf(e.Stdout, "\nEscalations per product:\n")
+		for _, p := range rep.Escalations {
+			fmt.Fprintf(e.Stdout, "  %3d  %s\n", p.Count, p.Product)
+		}
+		return nil
+	})
+}
+
 func orDefault(s, d string) string {
 	if s == "" {
 		return d

@@ -228,6 +228,16 @@ func TestCaseDemoAndHolidays(t *testing.T) {
 	if code, out, _ := caseCLI(t, data, "holidays", "2026", "--bundesland", "BY"); code != 0 || !strings.Contains(out, "2026-06-04  Fronleichnam") {
 		t.Fatalf("holidays: %q", out)
 	}
+	if code, out, _ := caseCLI(t, data, "report"); code != 0 || !strings.Contains(out, "ERPplus 8.0 Disposition") || !strings.Contains(out, "Open cases by age") {
+		t.Fatalf("report: %q", out)
+	}
+	var rep struct {
+		Open        int `json:"open"`
+		Escalations []struct{ Product string }
+	}
+	if code, out, _ := caseCLI(t, data, "report", "--json"); code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Open == 0 || len(rep.Escalations) != 2 {
+		t.Fatalf("report --json: %q", out)
+	}
 	if code, out, _ := caseCLI(t, data, "contract", "list"); code != 0 || !strings.Contains(out, "Premium 24/7") {
 		t.Fatalf("contract list: %q", out)
 	}
