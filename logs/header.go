@@ -50,14 +50,21 @@ type hdrScan struct {
 	h     Header
 	ts    bool
 	kinds tsKind
+	// upper is where the last run of upper-case words began (-1: none):
+	// when they turn out to be the whole message ("LOOKING"), they are
+	// the message, not header fields.
+	upper int
 }
 
 // SplitHeader separates a log line into header and message without any
 // configuration: timestamps in many formats, levels, pids and thread ids,
 // bracketed fields, syslog host and process, logger names and separators.
 func SplitHeader(line string) Header {
-	sc := hdrScan{s: line}
+	sc := hdrScan{s: line, upper: -1}
 	sc.run()
+	if sc.upper >= 0 && strings.TrimSpace(line[sc.pos:]) == "" {
+		sc.pos = sc.upper
+	}
 	sc.h.Content = strings.TrimSpace(line[sc.pos:])
 	return sc.h
 }
@@ -164,9 +171,13 @@ func (sc *hdrScan) step(tok string) bool {
 		return true
 	}
 	if seen && isUpperWord(tok) {
+		if sc.upper < 0 {
+			sc.upper = sc.pos
+		}
 		sc.pos += len(tok)
 		return true
 	}
+	sc.upper = -1
 	if seen && sc.h.Component == "" && isComponent(tok) {
 		// "Layer   : message": a padded tag before a lone colon.
 		p := sc.pos + len(tok)

@@ -60,6 +60,8 @@ func TestSplitHeader(t *testing.T) {
 			"setting buffer with usage: 3", "TRACE", time.Date(year, 3, 17, 16, 13, 40, 345e6, time.UTC)},
 		{"- 1117869872 2005.06.04 UNKNOWN_LOCATION 2005-06-04-00.24.32.432192 UNKNOWN_LOCATION RAS MMCS ERROR idoproxydb hit ASSERT condition",
 			"idoproxydb hit ASSERT condition", "ERROR", time.Unix(1117869872, 0).UTC()},
+		{"2015-07-29 19:04:29,079 - INFO  [QuorumPeer[myid=3]/0:0:0:0:0:0:0:0:2181:QuorumPeer@738] - FOLLOWING",
+			"FOLLOWING", "INFO", time.Date(2015, 7, 29, 19, 4, 29, 79e6, time.UTC)},
 		{"\tat com.acme.erp.Posting.run(Posting.java:42)", "at com.acme.erp.Posting.run(Posting.java:42)", "", time.Time{}},
 		{"", "", "", time.Time{}},
 	}
