@@ -382,15 +382,16 @@ func (s *casesScreen) addActivity() {
 	if s.cur == nil || strings.TrimSpace(s.note.Text) == "" {
 		return
 	}
-	id, text, kind := s.cur.ID, s.note.Text, cases.Kind(s.kind.Selected)
+	id, text, kind, by := s.cur.ID, s.note.Text, cases.Kind(s.kind.Selected), s.by()
 	s.run(lang.X("cases.err.note", "The activity could not be added."), func(ctx context.Context) error {
-		_, err := s.u.cases.AddActivity(ctx, id, cases.Activity{Kind: kind, By: s.by(), Text: text})
+		_, err := s.u.cases.AddActivity(ctx, id, cases.Activity{Kind: kind, By: by, Text: text})
 		return err
 	}, func() { s.note.SetText("") })
 }
 
 // run does a change in the background, then reloads the list and the case
-// and calls done (on the Fyne goroutine) when it worked.
+// and calls done (on the Fyne goroutine) when it worked. f must not touch
+// widgets: callers read what they need before.
 func (s *casesScreen) run(what string, f func(ctx context.Context) error, done func()) {
 	id := s.selected
 	s.u.goBackground(func(ctx context.Context) {

@@ -110,9 +110,9 @@ func (s *casesScreen) statusDialog() {
 		if !ok || sel.SelectedIndex() < 0 {
 			return
 		}
-		st := sts[sel.SelectedIndex()]
+		st, why, by := sts[sel.SelectedIndex()], reason.Text, s.by()
 		s.run(lang.X("cases.err.status", "The status could not be changed."), func(ctx context.Context) error {
-			_, err := s.u.cases.SetStatus(ctx, id, st, reason.Text, s.by())
+			_, err := s.u.cases.SetStatus(ctx, id, st, why, by)
 			return err
 		}, nil)
 	}, s.u.window())
@@ -136,9 +136,9 @@ func (s *casesScreen) priorityDialog() {
 		if !ok {
 			return
 		}
-		p := cases.Priority(sel.SelectedIndex() + 1)
+		p, why, by := cases.Priority(sel.SelectedIndex()+1), reason.Text, s.by()
 		s.run(lang.X("cases.err.priority", "The priority could not be changed."), func(ctx context.Context) error {
-			_, err := s.u.cases.SetPriority(ctx, id, p, reason.Text, s.by())
+			_, err := s.u.cases.SetPriority(ctx, id, p, why, by)
 			return err
 		}, nil)
 	}, s.u.window())
@@ -176,11 +176,11 @@ func (s *casesScreen) messageDialog() {
 		if !ok {
 			return
 		}
-		in := input()
+		in, by := input(), s.by()
 		var msg cases.Message
 		s.run(lang.X("cases.err.mail", "The message could not be logged."), func(ctx context.Context) error {
 			var err error
-			msg, err = s.u.cases.SendMessage(ctx, c.ID, in, s.by())
+			msg, err = s.u.cases.SendMessage(ctx, c.ID, in, by)
 			return err
 		}, func() {
 			s.u.app.Clipboard().SetContent(msg.Subject + "\n\n" + msg.Body)
@@ -279,8 +279,9 @@ func (s *casesScreen) attachDialog() {
 
 // attach copies the file into the attachments and logs it on the case.
 func (s *casesScreen) attach(id, path string) {
+	by := s.by()
 	s.run(lang.X("cases.err.attach", "The file could not be attached."), func(ctx context.Context) error {
-		_, err := s.u.cases.AttachFile(ctx, id, path, s.by())
+		_, err := s.u.cases.AttachFile(ctx, id, path, by)
 		return err
 	}, nil)
 }
@@ -313,9 +314,10 @@ func (s *casesScreen) bundleDialog() {
 // writeBundle writes the bundle in the background and says where it is.
 func (s *casesScreen) writeBundle(id, path string) {
 	var res cases.BundleResult
+	opt := cases.BundleOptions{Verifier: s.audit, Redactor: s.redactor, By: s.by()}
 	s.u.goBackground(func(ctx context.Context) {
 		var err error
-		res, err = s.u.cases.Bundle(ctx, id, path, cases.BundleOptions{Verifier: s.audit, Redactor: s.redactor, By: s.by()})
+		res, err = s.u.cases.Bundle(ctx, id, path, opt)
 		s.u.do(func() {
 			if err != nil {
 				s.u.showError(lang.X("cases.err.bundle", "The bundle could not be written."), err)
@@ -354,11 +356,11 @@ func (s *casesScreen) draftArticle() {
 	if s.cur == nil {
 		return
 	}
-	id := s.cur.ID
+	id, drafter, by := s.cur.ID, kbDrafter{store: s.u.kb, user: s.u.user}, s.by()
 	var articleID string
 	s.run(lang.X("cases.err.draft", "The article draft could not be created."), func(ctx context.Context) error {
 		var err error
-		articleID, err = s.u.cases.DraftArticle(ctx, id, kbDrafter{store: s.u.kb, user: s.u.user}, s.by())
+		articleID, err = s.u.cases.DraftArticle(ctx, id, drafter, by)
 		return err
 	}, func() {
 		s.u.articleChanged(kb.Article{})

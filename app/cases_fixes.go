@@ -108,9 +108,9 @@ func (s *casesScreen) deliveryRow(fixID string, dl cases.Delivery) fyne.CanvasOb
 	sel := widget.NewSelect(opts, nil)
 	sel.SetSelected(deliveryLabel(dl.Status))
 	sel.OnChanged = func(string) {
-		st := deliverySteps[sel.SelectedIndex()]
+		st, by := deliverySteps[sel.SelectedIndex()], s.by()
 		s.run(lang.X("cases.err.deliver", "The delivery could not be recorded."), func(ctx context.Context) error {
-			_, err := s.u.cases.Deliver(ctx, fixID, dl.Customer, st, "", s.by())
+			_, err := s.u.cases.Deliver(ctx, fixID, dl.Customer, st, "", by)
 			return err
 		}, s.fillFixes)
 	}
