@@ -28,8 +28,10 @@ type logsScreen struct {
 	// cancel stops the background work of the open file.
 	cancel context.CancelFunc
 
-	path     string
-	ix       *logs.Index
+	path string
+	ix   *logs.Index
+	// preview holds the first lines until the index is ready.
+	preview  []logs.Line
 	view     []int32 // shown entries; nil shows all
 	expanded map[int]bool
 	re       *regexp.Regexp
@@ -143,7 +145,7 @@ func (s *logsScreen) openFile(path string) {
 	s.cancel = cancel
 	s.mu.Unlock()
 	s.closeIndex()
-	s.path, s.view, s.re = path, nil, nil
+	s.path, s.view, s.re, s.preview = path, nil, nil, nil
 	s.expanded = map[int]bool{}
 	s.templates, s.hits = nil, nil
 	s.fileLbl.SetText(path)
@@ -153,6 +155,15 @@ func (s *logsScreen) openFile(path string) {
 	s.tmplList.Refresh()
 	s.hitsList.Refresh()
 	s.u.goBackground(func(context.Context) {
+		// The first lines show at once, while the whole file is indexed.
+		if head := readHead(ctx, path, previewLines); len(head) > 0 {
+			s.u.do(func() {
+				if ctx.Err() == nil && s.ix == nil {
+					s.preview = head
+					s.list.Refresh()
+				}
+			})
+		}
 		ix, err := logs.BuildIndex(ctx, path, logs.IndexConfig{Entries: true, Progress: func(n int) {
 			s.u.do(func() {
 				s.status.SetText(lang.X("logs.progress", "Reading… {{.N}} lines", map[string]any{"N": n}))
@@ -172,7 +183,7 @@ func (s *logsScreen) openFile(path string) {
 				closeQuietly(ix)
 				return
 			}
-			s.ix = ix
+			s.ix, s.preview = ix, nil
 			s.cache = newLineCache(ix)
 			s.status.SetText(lang.X("logs.lines", "{{.N}} lines", map[string]any{"N": ix.Lines()}))
 			s.matchBtn.Enable()
@@ -223,7 +234,7 @@ func (s *logsScreen) close() {
 func (s *logsScreen) length() int {
 	switch {
 	case s.ix == nil:
-		return 0
+		return len(s.preview)
 	case s.view != nil:
 		return len(s.view)
 	}
@@ -250,6 +261,12 @@ func (s *logsScreen) createItem() fyne.CanvasObject {
 // search matches highlighted, and "[+N lines]" for a folded stack trace.
 func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
 	rt := o.(*widget.RichText)
+	if s.ix == nil && row < len(s.preview) {
+		ln := s.preview[row]
+		rt.Segments = append(lineNumber(ln.No), highlight(ln.Text, nil, levelColor(logs.LineLevel(ln.Text)))...)
+		rt.Refresh()
+		return
+	}
 	if s.ix == nil || row >= s.length() {
 		rt.Segments = nil
 		rt.Refresh()
@@ -260,21 +277,14 @@ func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
 	if s.expanded[s.entryAt(row)] {
 		n = e.Lines
 	}
-	color := theme.ColorNameForeground
-	switch e.Level {
-	case "ERROR", "FATAL":
-		color = theme.ColorNameError
-	case "WARN":
-		color = theme.ColorNameWarning
-	}
+	color := levelColor(e.Level)
 	var segs []widget.RichTextSegment
 	for _, ln := range s.cache.lines(s.u.ctx, e.First, n) {
 		if len(segs) > 0 {
 			// End the previous row: a non-inline segment breaks the line.
 			segs[len(segs)-1].(*widget.TextSegment).Style.Inline = false
 		}
-		segs = append(segs, &widget.TextSegment{Text: fmt.Sprintf("%8d  ", ln.No),
-			Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, TextStyle: fyne.TextStyle{Monospace: true}}})
+		segs = append(segs, lineNumber(ln.No)...)
 		segs = append(segs, highlight(ln.Text, s.re, color)...)
 	}
 	if e.Lines > 1 && n == 1 {
@@ -283,6 +293,23 @@ func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
 	}
 	rt.Segments = segs
 	rt.Refresh()
+}
+
+// levelColor is the text colour of a level.
+func levelColor(level string) fyne.ThemeColorName {
+	switch level {
+	case "ERROR", "FATAL":
+		return theme.ColorNameError
+	case "WARN":
+		return theme.ColorNameWarning
+	}
+	return theme.ColorNameForeground
+}
+
+// lineNumber is the grey line-number segment of a row.
+func lineNumber(no int) []widget.RichTextSegment {
+	return []widget.RichTextSegment{&widget.TextSegment{Text: fmt.Sprintf("%8d  ", no),
+		Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, TextStyle: fyne.TextStyle{Monospace: true}}}}
 }
 
 // highlight splits text into inline segments with the matches of re in

@@ -86,3 +86,25 @@ func (c *lineCache) lines(ctx context.Context, first, n int) []logs.Line {
 	}
 	return out
 }
+
+// previewLines is how many lines show before the index is ready.
+const previewLines = 1000
+
+// readHead returns the first n lines of the log at path; nothing when it
+// cannot be read (BuildIndex then reports the error).
+func readHead(ctx context.Context, path string, n int) []logs.Line {
+	r, err := logs.Open(ctx, path, logs.ReaderConfig{})
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	var out []logs.Line
+	for len(out) < n {
+		ln, err := r.Next()
+		if err != nil {
+			break
+		}
+		out = append(out, ln)
+	}
+	return out
+}

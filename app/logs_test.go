@@ -187,3 +187,32 @@ func findButton(t *testing.T, h *harness, text string) *widget.Button {
 	}
 	return b
 }
+
+func TestLogsPreviewBeforeIndex(t *testing.T) {
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	h.u.selectScreen("logs")
+	h.wait("the log screen", func() bool { return h.u.ls != nil })
+	ls := h.u.ls
+	var b strings.Builder
+	for i := 1; i <= 1500; i++ {
+		fmt.Fprintf(&b, "2026-11-27 10:00:00 ERROR line %d\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "big.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ls.preview = readHead(t.Context(), path, previewLines)
+	if ls.length() != previewLines {
+		t.Fatalf("preview of %d lines", ls.length())
+	}
+	row := ls.createItem()
+	ls.updateItem(999, row)
+	rt := row.(*widget.RichText)
+	if got := richText(row); !strings.Contains(got, "1000  2026-11-27 10:00:00 ERROR line 1000") ||
+		rt.Segments[1].(*widget.TextSegment).Style.ColorName != theme.ColorNameError {
+		t.Errorf("preview row %q", got)
+	}
+	if readHead(t.Context(), filepath.Join(t.TempDir(), "missing.log"), 10) != nil {
+		t.Error("preview of a missing file")
+	}
+}
