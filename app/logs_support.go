@@ -12,6 +12,7 @@ import (
 // kbForLogs lets the log matcher read the knowledge base.
 type kbForLogs struct{ s *kb.Store }
 
+// Signatures lists the error signatures of all articles not archived.
 func (k kbForLogs) Signatures(ctx context.Context) ([]logs.Signature, error) {
 	arts, err := k.s.List(ctx, kb.Filter{})
 	if err != nil {
@@ -29,6 +30,7 @@ func (k kbForLogs) Signatures(ctx context.Context) ([]logs.Signature, error) {
 	return out, nil
 }
 
+// Search runs a knowledge-base search.
 func (k kbForLogs) Search(ctx context.Context, text string, limit int) ([]logs.Candidate, error) {
 	res, err := k.s.Search(ctx, kb.Query{Text: text, Limit: limit})
 	if err != nil {

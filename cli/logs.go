@@ -168,6 +168,7 @@ ranked articles with their evidence line numbers.`)
 // kbAdapter lets the log matcher read the knowledge base.
 type kbAdapter struct{ s *kb.Store }
 
+// Signatures lists the error signatures of all articles not archived.
 func (k kbAdapter) Signatures(ctx context.Context) ([]logs.Signature, error) {
 	arts, err := k.s.List(ctx, kb.Filter{})
 	if err != nil {
@@ -185,6 +186,7 @@ func (k kbAdapter) Signatures(ctx context.Context) ([]logs.Signature, error) {
 	return out, nil
 }
 
+// Search runs a knowledge-base search.
 func (k kbAdapter) Search(ctx context.Context, text string, limit int) ([]logs.Candidate, error) {
 	res, err := k.s.Search(ctx, kb.Query{Text: text, Limit: limit})
 	if err != nil {

@@ -333,6 +333,7 @@ type countingReader struct {
 	n int64
 }
 
+// Read counts the bytes read.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
@@ -348,6 +349,7 @@ type boundedReader struct {
 	ratio int64
 }
 
+// Read fails with ErrTooLarge once the limits are passed.
 func (b *boundedReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.out += int64(n)
@@ -363,6 +365,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 // multiCloser closes several closers in order and returns the first error.
 type multiCloser []io.Closer
 
+// Close closes all and returns the first error.
 func (m multiCloser) Close() error {
 	var first error
 	for _, c := range m {
