@@ -3,8 +3,8 @@ package kb
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/base32"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"slices"
