@@ -33,8 +33,10 @@ const (
 	// 1/rareDivisor of the articles (a typo is rare or unknown).
 	rareDivisor = 200
 	// fuzzyMinLen is the shortest term (in runes) that is matched with
-	// edit distance 1.
-	fuzzyMinLen = 5
+	// edit distance 1; fuzzyUnknownMinLen the shortest unknown one (the
+	// stem of a five-letter word can have four).
+	fuzzyMinLen        = 5
+	fuzzyUnknownMinLen = 4
 	// fuzzy2MinLen is the shortest unknown term matched with edit
 	// distance 2.
 	fuzzy2MinLen = 8
@@ -318,7 +320,7 @@ func (ix *index) shortTerms(ctx context.Context, terms []string, partial string)
 func fuzziness(t string, df, docs uint64) int {
 	n := utf8.RuneCountInString(t)
 	switch {
-	case n < fuzzyMinLen || isNumber(t):
+	case isNumber(t) || n < fuzzyUnknownMinLen || (n < fuzzyMinLen && df > 0):
 		return 0
 	case df == 0 && n >= fuzzy2MinLen:
 		return 2
