@@ -95,20 +95,42 @@ func (s *Store) Revision(ctx context.Context, id string, rev int) (Article, erro
 // revision. The article keeps its current status, so the role rules of
 // Save apply as for any edit.
 func (s *Store) Restore(ctx context.Context, id string, rev int, by User) (Article, error) {
-	old, err := s.Revision(ctx, id, rev)
-	if err != nil {
-		return Article{}, fmt.Errorf("restore: %w", err)
+	if rev < 1 {
+		return Article{}, fmt.Errorf("restore revision %d of %s: %w", rev, id, ErrNotFound)
 	}
-	cur, err := s.Get(ctx, id)
-	if err != nil {
-		return Article{}, fmt.Errorf("restore: %w", err)
-	}
-	old.Status, old.Reviewer = cur.Status, cur.Reviewer
-	a, err := s.Save(ctx, old, by, fmt.Sprintf("restored revision %d", rev))
+	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id}, note: fmt.Sprintf("restored revision %d", rev), restore: rev}, by)
 	if err != nil {
 		return a, fmt.Errorf("restore revision %d of %s: %w", rev, id, err)
 	}
 	return a, nil
+}
+
+// prepareRestore prepares a Restore: the content of revision op.restore
+// with the article's current status and reviewer, saved like any edit.
+func prepareRestore(tx *bolt.Tx, op saveOp, by User, now time.Time) (Article, bool, bool, error) {
+	k := revKey(op.a.ID, op.restore)
+	v := tx.Bucket(bucketRevisions).Get(k)
+	if v == nil {
+		return Article{}, false, false, ErrNotFound
+	}
+	r, _, err := decodeHead(k, v)
+	if err != nil {
+		return Article{}, false, false, err
+	}
+	old, err := getContent(tx, r.rec.Seq)
+	if err != nil {
+		return Article{}, false, false, err
+	}
+	h, _, err := getHead(tx, op.a.ID)
+	if err != nil {
+		return Article{}, false, false, err
+	}
+	cur, err := getContent(tx, h.rec.Seq)
+	if err != nil {
+		return Article{}, false, false, err
+	}
+	old.Status, old.Reviewer = cur.Status, cur.Reviewer
+	return prepare(tx, saveOp{a: old, note: op.note}, by, now)
 }
 
 // DiffLine is one line of a line diff: Op is ' ' (in both), '-' (only in

@@ -57,6 +57,25 @@ func TestHistoryRevisionRestore(t *testing.T) {
 			t.Errorf("Revision(%d) = %v", rev, err)
 		}
 	}
+	for _, c := range []struct {
+		id  string
+		rev int
+	}{{"kb-7", 99}, {"kb-7", 0}, {"nope", 1}} {
+		if _, err := s.Restore(ctx, c.id, c.rev, alice); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Restore(%s, %d) = %v", c.id, c.rev, err)
+		}
+	}
+	// Restoring keeps the current status, so the role rules of an edit
+	// apply: a specialist cannot change a published article in place.
+	if _, err := s.SetStatus(ctx, "kb-7", StatusPublished, lead, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Restore(ctx, "kb-7", 2, alice); !errors.Is(err, ErrForbidden) {
+		t.Errorf("specialist restores into a published article: %v", err)
+	}
+	if r, err := s.Restore(ctx, "kb-7", 2, lead); err != nil || r.Status != StatusPublished || r.Body != bodies[1] || r.Rev != 6 {
+		t.Errorf("lead restores: %+v, %v", r, err)
+	}
 	if _, err := s.History(ctx, "kb"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("History of an unknown id (a prefix of another) = %v", err)
 	}
@@ -64,7 +83,7 @@ func TestHistoryRevisionRestore(t *testing.T) {
 	if _, err := s.Save(ctx, Article{ID: "kb-7x", Title: "x"}, alice, ""); err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := s.History(ctx, "kb-7"); len(h) != 4 {
+	if h, _ := s.History(ctx, "kb-7"); len(h) != 6 {
 		t.Fatalf("history of kb-7 has %d entries", len(h))
 	}
 }

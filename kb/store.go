@@ -215,6 +215,9 @@ type saveOp struct {
 	// statusOnly moves the current revision to a.Status (SetStatus),
 	// ignoring the other fields of a.
 	statusOnly bool
+	// restore, when positive, saves the content of that revision of a.ID
+	// (Restore), ignoring the other fields of a.
+	restore int
 }
 
 // saveResult is the outcome of one saveOp.
@@ -248,8 +251,11 @@ func (s *Store) write(ctx context.Context, ops []saveOp, by User, atomic bool) (
 		seq = storeSeq(tx)
 		for i, op := range ops {
 			prep := prepare
-			if op.statusOnly {
+			switch {
+			case op.statusOnly:
 				prep = prepareStatus
+			case op.restore > 0:
+				prep = prepareRestore
 			}
 			a, added, changed, err := prep(tx, op, by, now)
 			if err != nil {
