@@ -276,3 +276,45 @@ func TestNewerSchemaRefused(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func removeAll(p string) error { return os.RemoveAll(p) }
+
+func TestConcurrentWritesAndReads(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, t.TempDir())
+	const writers, saves = 4, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*saves*3)
+	for w := range writers {
+		wg.Go(func() {
+			id := "c-" + itoa(w)
+			for i := range saves {
+				if _, err := s.Save(ctx, Article{ID: id, Title: "Artikel " + id, Body: "Fassung " + itoa(i)}, alice, ""); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range saves {
+			if _, err := s.List(ctx, Filter{}); err != nil {
+				errs <- err
+			}
+			if _, err := s.Search(ctx, Query{Text: "Fassung"}); err != nil {
+				errs <- err
+			}
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for w := range writers {
+		h, err := s.History(ctx, "c-"+itoa(w))
+		if err != nil || len(h) != saves {
+			t.Fatalf("history of c-%d: %d revisions, %v", w, len(h), err)
+		}
+	}
+	if s.ix.appliedSeq() != s.seq(t) || s.seq(t) != writers*saves {
+		t.Fatalf("index at %d, store at %d", s.ix.appliedSeq(), s.seq(t))
+	}
+}
