@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -41,6 +42,7 @@ type logsScreen struct {
 	fileLbl  *widget.Label
 	status   *widget.Label
 	search   *widget.Entry
+	from, to *widget.Entry
 	level    *widget.Select
 	list     *widget.List
 	tmplList *widget.List
@@ -51,6 +53,8 @@ type logsScreen struct {
 	hits      []logs.Hit
 	// sel is the selected row, -1 for none.
 	sel int
+	// first is the file's first timestamp, for times without a date.
+	first time.Time
 }
 
 // levelChoices are the level filter's options and their minimum ranks.
@@ -74,6 +78,12 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.X("logs.search", "Search (regular expression)"))
 	s.search.OnSubmitted = func(string) { s.applyFilter() }
+	s.from = widget.NewEntry()
+	s.from.SetPlaceHolder(lang.X("logs.from", "From (2026-11-27 10:00 or 10:00)"))
+	s.from.OnSubmitted = func(string) { s.applyFilter() }
+	s.to = widget.NewEntry()
+	s.to.SetPlaceHolder(lang.X("logs.to", "To"))
+	s.to.OnSubmitted = func(string) { s.applyFilter() }
 	names, _ := levelChoices()
 	s.level = widget.NewSelect(names, func(string) { s.applyFilter() })
 	s.level.SetSelectedIndex(0)
@@ -109,7 +119,8 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
 	bar := container.NewBorder(nil, nil, container.NewHBox(open, s.level), container.NewHBox(next, finding), s.search)
-	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
+	times := container.NewBorder(nil, nil, widget.NewLabel(lang.X("logs.time", "Time")), nil, container.NewGridWithColumns(2, s.from, s.to))
+	top := container.NewVBox(bar, times, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
 	split := container.NewVSplit(s.list, tabs)
 	split.Offset = 0.7
 	return container.NewBorder(top, nil, nil, nil, split)
@@ -145,7 +156,7 @@ func (s *logsScreen) openFile(path string) {
 	s.cancel = cancel
 	s.mu.Unlock()
 	s.closeIndex()
-	s.path, s.view, s.re, s.preview = path, nil, nil, nil
+	s.path, s.view, s.re, s.preview, s.first = path, nil, nil, nil, time.Time{}
 	s.expanded = map[int]bool{}
 	s.templates, s.hits = nil, nil
 	s.fileLbl.SetText(path)
@@ -200,6 +211,7 @@ func (s *logsScreen) openFile(path string) {
 		s.u.do(func() {
 			if ctx.Err() == nil {
 				s.templates = sum.Templates
+				s.first = a.First
 				s.tmplList.Refresh()
 			}
 		})
@@ -361,7 +373,8 @@ func (s *logsScreen) toggle(row widget.ListItemID) {
 // applyFilter shows the entries of the chosen level that match the search.
 func (s *logsScreen) applyFilter() {
 	_, ranks := levelChoices()
-	s.minRank = ranks[max(0, s.level.SelectedIndex())]
+	opt := logs.FilterOptions{MinRank: ranks[max(0, s.level.SelectedIndex())]}
+	s.minRank = opt.MinRank
 	s.re = nil
 	if q := strings.TrimSpace(s.search.Text); q != "" {
 		re, err := regexp.Compile("(?i)" + q)
@@ -371,18 +384,29 @@ func (s *logsScreen) applyFilter() {
 		}
 		s.re = re
 	}
+	opt.Re = s.re
+	var ok bool
+	if opt.From, ok = s.parseTime(s.from.Text); !ok {
+		return
+	}
+	if opt.To, ok = s.parseTime(s.to.Text); !ok {
+		return
+	}
+	if !opt.To.IsZero() && s.to.Text != "" && !strings.Contains(s.to.Text, ":") {
+		// A date alone as the end means the whole day.
+		opt.To = opt.To.Add(24*time.Hour - time.Nanosecond)
+	}
 	ix := s.ix
 	if ix == nil {
 		return
 	}
-	if s.re == nil && s.minRank == 0 {
+	if opt.Re == nil && opt.MinRank == 0 && opt.From.IsZero() && opt.To.IsZero() {
 		s.setView(nil)
 		return
 	}
-	re, rank := s.re, s.minRank
 	s.status.SetText(lang.X("logs.searching", "Searching…"))
 	s.u.goBackground(func(ctx context.Context) {
-		view, err := ix.Filter(ctx, rank, re)
+		view, err := ix.Filter(ctx, opt)
 		s.u.do(func() {
 			if s.ix != ix {
 				return
@@ -391,12 +415,37 @@ func (s *logsScreen) applyFilter() {
 				s.u.showError(lang.X("logs.err.search", "The search failed."), err)
 				return
 			}
-			if view == nil {
-				view = []int32{}
-			}
 			s.setView(view)
 		})
 	})
+}
+
+// timeLayouts are the accepted forms of the time range; a time alone is
+// on the day of the file's first timestamp.
+var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
+	"02.01.2006 15:04:05", "02.01.2006 15:04", "2006-01-02", "02.01.2006"}
+
+// parseTime reads a bound of the time range (UTC, like the log's
+// timestamps without zone); empty is no bound. It says so in the status
+// when the text is not a time.
+func (s *logsScreen) parseTime(text string) (time.Time, bool) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return time.Time{}, true
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, text); err == nil {
+			return t, true
+		}
+	}
+	for _, l := range []string{"15:04:05", "15:04"} {
+		if t, err := time.Parse(l, text); err == nil && !s.first.IsZero() {
+			y, m, d := s.first.Date()
+			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, time.UTC), true
+		}
+	}
+	s.status.SetText(lang.X("logs.badtime", "Not a time: {{.Text}} (e.g. 2026-11-27 10:15 or 10:15)", map[string]any{"Text": text}))
+	return time.Time{}, false
 }
 
 // setView shows the given entries (nil: all) and says how many.

@@ -127,6 +127,23 @@ func TestLogsScreen(t *testing.T) {
 		t.Errorf("status %q", ls.status.Text)
 	}
 
+	// Time range: a time alone is on the file's first day.
+	ls.search.SetText("")
+	ls.from.SetText("10:01")
+	ls.to.SetText("10:01:59")
+	ls.from.OnSubmitted(ls.from.Text)
+	h.wait("the time filter", func() bool { return len(ls.view) == 60 })
+	if e := ls.ix.Entry(ls.entryAt(0)); e.First != 60 {
+		t.Errorf("first entry in range: %+v", e)
+	}
+	ls.to.SetText("morgen")
+	ls.to.OnSubmitted(ls.to.Text)
+	if !strings.Contains(ls.status.Text, "Not a time: morgen") {
+		t.Errorf("status %q", ls.status.Text)
+	}
+	ls.from.SetText("")
+	ls.to.SetText("")
+
 	// Known problems from the article's signature; a hit jumps to its line.
 	test.Tap(ls.matchBtn)
 	h.wait("the known problems", func() bool { return len(ls.hits) > 0 })

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -252,44 +251,4 @@ func (ix *Index) Close() error {
 		return fmt.Errorf("remove decoded copy: %w", err)
 	}
 	return nil
-}
-
-// Filter returns the entries (0-based, in order) whose level rank (see
-// LevelRank) is at least minRank and, when re is set, with a line that
-// matches re. Needs an index built with Entries.
-func (ix *Index) Filter(ctx context.Context, minRank int, re *regexp.Regexp) ([]int32, error) {
-	var out []int32
-	if re == nil {
-		for i, l := range ix.entryLevel {
-			if int(l) >= minRank {
-				out = append(out, int32(i))
-			}
-		}
-		return out, nil
-	}
-	f, err := os.Open(ix.path)
-	if err != nil {
-		return nil, fmt.Errorf("open log %s: %w", ix.path, err)
-	}
-	defer f.Close()
-	r := &Reader{ctx: ctx, cfg: ix.cfg, enc: EncUTF8, win1252: newCharmapDecoder(), br: bufio.NewReaderSize(f, 256<<10)}
-	entry := -1
-	for {
-		ln, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("search %s: %w", ix.path, err)
-		}
-		for entry+1 < len(ix.entryStart) && int(ix.entryStart[entry+1]) <= ln.No-1 {
-			entry++
-		}
-		if entry < 0 || int(ix.entryLevel[entry]) < minRank || (len(out) > 0 && int(out[len(out)-1]) == entry) {
-			continue
-		}
-		if re.MatchString(ln.Text) {
-			out = append(out, int32(entry))
-		}
-	}
 }

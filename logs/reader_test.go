@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 )
 
@@ -238,12 +239,25 @@ func TestIndexEntriesAndFilter(t *testing.T) {
 	if ix.EntryOf(5) != 1 || ix.EntryOf(1) != 0 || ix.EntryOf(8) != 3 {
 		t.Errorf("EntryOf: %d %d %d", ix.EntryOf(5), ix.EntryOf(1), ix.EntryOf(8))
 	}
-	got, err := ix.Filter(context.Background(), LevelRank("WARN"), nil)
+	got, err := ix.Filter(context.Background(), FilterOptions{MinRank: LevelRank("WARN")})
 	if err != nil || fmt.Sprint(got) != "[1 2]" {
 		t.Errorf("WARN and above: %v %v", got, err)
 	}
-	got, err = ix.Filter(context.Background(), 0, regexp.MustCompile(`4711|SQLException`))
+	got, err = ix.Filter(context.Background(), FilterOptions{Re: regexp.MustCompile(`4711|SQLException`)})
 	if err != nil || fmt.Sprint(got) != "[1 3]" {
 		t.Errorf("regex filter: %v %v", got, err)
+	}
+	from := time.Date(2026, 11, 27, 10, 0, 1, 0, time.UTC)
+	got, err = ix.Filter(context.Background(), FilterOptions{From: from, To: from.Add(time.Second)})
+	if err != nil || fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("time filter: %v %v", got, err)
+	}
+	got, err = ix.Filter(context.Background(), FilterOptions{From: from, Re: regexp.MustCompile(`4711`), MinRank: LevelRank("ERROR")})
+	if err != nil || fmt.Sprint(got) != "[1]" {
+		t.Errorf("combined filter: %v %v", got, err)
+	}
+	got, err = ix.Filter(context.Background(), FilterOptions{From: from.Add(time.Hour)})
+	if err != nil || got == nil || len(got) != 0 {
+		t.Errorf("empty time range: %v %v", got, err)
 	}
 }
