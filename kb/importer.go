@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -270,10 +271,11 @@ func parseFile(fsys fs.FS, name string) parsedFile {
 	if st.Size() > MaxFileSize {
 		return fail(fmt.Errorf("file is %d MiB, more than the limit of %d MiB", st.Size()>>20, MaxFileSize>>20))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return fail(fmt.Errorf("read: %w", err))
 	}
-	a, warns, err := parseMarkdown(name, data)
+	a, warns, err := parseMarkdown(name, buf.Bytes())
 	return parsedFile{a: a, warns: warns, err: err}
 }
