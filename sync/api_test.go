@@ -68,7 +68,7 @@ func errorJSON(t *testing.T, status int, data []byte, want int) string {
 // serverState is a digest of everything the server stores.
 func serverState(t *testing.T, ts *testServer) string {
 	t.Helper()
-	ch, err := ts.store.Changes(context.Background(), 0, 1<<30)
+	ch, err := ts.store.Changes(context.Background(), 0, 1<<30, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

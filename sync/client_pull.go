@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -30,7 +31,7 @@ func (c *Client) pull(ctx context.Context, sid string, rep *Report) error {
 			return fmt.Errorf("read checkpoint: %w", err)
 		}
 		var page ChangesResponse
-		q := url.Values{"since": {strconv.FormatUint(since, 10)}, "limit": {strconv.Itoa(MaxBatch)}}
+		q := url.Values{"since": {strconv.FormatUint(since, 10)}, "limit": {strconv.Itoa(MaxBatch)}, "kinds": {strings.Join(c.kinds, ",")}}
 		err = c.call(ctx, "GET", "/changes", q, nil, func(r io.Reader) error {
 			var err error
 			page, err = DecodeChangesResponse(r)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -133,7 +134,7 @@ func (c *Client) Wait(ctx context.Context, maxWait time.Duration) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("read checkpoint: %w", err)
 	}
-	q := url.Values{"since": {strconv.FormatUint(since, 10)}, "limit": {"1"}, "wait": {strconv.FormatInt(maxWait.Milliseconds(), 10)}}
+	q := url.Values{"since": {strconv.FormatUint(since, 10)}, "limit": {"1"}, "kinds": {strings.Join(c.kinds, ",")}, "wait": {strconv.FormatInt(maxWait.Milliseconds(), 10)}}
 	ctx, cancel := context.WithTimeout(ctx, maxWait+c.timeout)
 	defer cancel()
 	resp, err := c.request(ctx, "GET", "/changes", q, nil, nil)
@@ -145,7 +146,7 @@ func (c *Client) Wait(ctx context.Context, maxWait time.Duration) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("long poll: %w", err)
 	}
-	return len(page.Docs) > 0, nil
+	return len(page.Docs) > 0 || page.More, nil
 }
 
 // itemHash is the content hash of a local document.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -251,18 +252,18 @@ type testServer struct {
 	dir         string
 	store       *BoltStore
 	tokens      map[Role]string
-	stop        func()
 }
 
 func startTestServer(t testing.TB) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	ts := &testServer{dir: dir, tokens: map[Role]string{}}
 	store, err := OpenBoltStore(ctx, filepath.Join(dir, ServerDBFile))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { store.Close() }) // after the server stopped
 	ts.store = store
 	for _, r := range Roles {
 		token, hash, err := NewToken()
@@ -278,6 +279,14 @@ func startTestServer(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.url, ts.fingerprint = serveHandler(t, dir, srv.Handler())
+	return ts
+}
+
+// serveHandler serves h over TLS on a free loopback port with the
+// self-signed certificate of dir until the test ends.
+func serveHandler(t testing.TB, dir string, h http.Handler) (url, fingerprint string) {
+	t.Helper()
 	cert, err := SelfSignedCertificate(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -286,23 +295,16 @@ func startTestServer(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.url = "https://" + ln.Addr().String()
-	ts.fingerprint = Fingerprint(cert.Certificate[0])
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, cert, srv.Handler()) }()
-	ts.stop = func() {
+	go func() { done <- Serve(ctx, ln, cert, h) }()
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("server: %v", err)
 		}
-		store.Close()
-	}
-	t.Cleanup(func() {
-		if ts.stop != nil {
-			ts.stop()
-		}
 	})
-	return ts
+	return "https://" + ln.Addr().String(), Fingerprint(cert.Certificate[0])
 }
 
 func mustJSON(t testing.TB, v any) json.RawMessage {

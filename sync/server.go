@@ -219,7 +219,11 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, _ User) {
 		var limit, wait uint64
 		if limit, err = queryUint(r, "limit", MaxBatch, MaxBatch); err == nil {
 			if wait, err = queryUint(r, "wait", 0, uint64(s.cfg.MaxWait/time.Millisecond)); err == nil {
-				s.changesWait(w, r, since, int(max(limit, 1)), time.Duration(wait)*time.Millisecond)
+				var kinds []string
+				if k := r.URL.Query().Get("kinds"); k != "" {
+					kinds = strings.Split(k, ",")
+				}
+				s.changesWait(w, r, since, int(max(limit, 1)), kinds, time.Duration(wait)*time.Millisecond)
 				return
 			}
 		}
@@ -229,19 +233,19 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, _ User) {
 
 // changesWait answers a page of the feed; when it is empty and wait > 0,
 // it waits up to wait for a change first (long poll).
-func (s *Server) changesWait(w http.ResponseWriter, r *http.Request, since uint64, limit int, wait time.Duration) {
+func (s *Server) changesWait(w http.ResponseWriter, r *http.Request, since uint64, limit int, kinds []string, wait time.Duration) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
 		changed := s.changed
 		s.mu.Unlock()
-		resp, err := s.cfg.Store.Changes(r.Context(), since, limit)
+		resp, err := s.cfg.Store.Changes(r.Context(), since, limit, kinds)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if len(resp.Docs) > 0 || wait == 0 {
+		if len(resp.Docs) > 0 || resp.More || wait == 0 {
 			writeJSON(w, http.StatusOK, resp)
 			return
 		}

@@ -95,8 +95,9 @@ type Store interface {
 	// List returns up to limit current documents of a kind whose id sorts
 	// after the given one.
 	List(ctx context.Context, kind, after string, limit int) ([]Doc, error)
-	// Changes returns up to limit documents changed after sequence since.
-	Changes(ctx context.Context, since uint64, limit int) (ChangesResponse, error)
+	// Changes returns up to limit documents changed after sequence since,
+	// only of the given kinds (all when empty).
+	Changes(ctx context.Context, since uint64, limit int, kinds []string) (ChangesResponse, error)
 	// Seq is the sequence of the latest change.
 	Seq(ctx context.Context) (uint64, error)
 	// Push applies a batch atomically on behalf of user: every document

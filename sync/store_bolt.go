@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -129,14 +130,27 @@ func (s *BoltStore) Seq(ctx context.Context) (uint64, error) {
 	return n, ctx.Err()
 }
 
+// maxScan bounds the feed entries one Changes call skips when a kind
+// filter leaves most of them out; the caller continues from Next.
+const maxScan = 20_000
+
 // Changes returns the documents changed after since, in feed order.
-func (s *BoltStore) Changes(ctx context.Context, since uint64, limit int) (ChangesResponse, error) {
+func (s *BoltStore) Changes(ctx context.Context, since uint64, limit int, kinds []string) (ChangesResponse, error) {
 	resp := ChangesResponse{Docs: []Doc{}, Next: since}
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k+"\x00"] = true
+	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		docs := tx.Bucket(bucketSrvDocs)
 		c := tx.Bucket(bucketFeed).Cursor()
 		k, v := c.Seek(seqKey(since + 1))
-		for ; k != nil && len(resp.Docs) < limit; k, v = c.Next() {
+		for skipped := 0; k != nil && len(resp.Docs) < limit && skipped < maxScan; k, v = c.Next() {
+			if len(want) > 0 && !want[string(v[:bytes.IndexByte(v, 0)+1])] {
+				resp.Next = binary.BigEndian.Uint64(k)
+				skipped++
+				continue
+			}
 			raw := docs.Get(v)
 			if raw == nil {
 				return fmt.Errorf("feed entry %x names a missing document", k)
