@@ -187,23 +187,8 @@ func runShell(ctx context.Context, e *Env, s *remote.Session) error {
 		return err
 	}
 	if out != nil && term.IsTerminal(int(out.Fd())) {
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, syscall.SIGWINCH)
-		defer signal.Stop(winch)
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				case <-winch:
-					if w, h, err := term.GetSize(int(out.Fd())); err == nil {
-						_ = sh.Resize(w, h) // a failed resize leaves the old size
-					}
-				}
-			}
-		}()
+		stop := followWindowSize(out, sh)
+		defer stop()
 	}
 	return sh.Wait()
 }

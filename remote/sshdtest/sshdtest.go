@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -66,6 +65,9 @@ func (b *syncBuffer) String() string {
 // test is skipped when sshd is not installed; the server stops at cleanup.
 func Start(t testing.TB, authorized ...ssh.PublicKey) *Server {
 	t.Helper()
+	if !supported {
+		t.Skip("the OpenSSH test servers need a Unix system")
+	}
 	if _, err := os.Stat(SSHDPath); err != nil {
 		t.Skipf("OpenSSH server not installed (%v); .ci/run installs openssh-server", err)
 	}
@@ -122,7 +124,7 @@ func (s *Server) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(SSHDPath, "-D", "-e", "-f", s.config)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	s.cmd.SysProcAttr = groupAttr()
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start sshd: %v", err)
 	}
@@ -148,8 +150,8 @@ func (s *Server) Stop() {
 		return
 	}
 	s.stopped = true
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) // the group; errors mean it is gone
-	_ = s.cmd.Wait()                                      // the kill is the expected end
+	killGroup(s.cmd)
+	_ = s.cmd.Wait() // the kill is the expected end
 }
 
 // Addr returns "127.0.0.1:PORT".
