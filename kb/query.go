@@ -39,7 +39,7 @@ const (
 	fuzzyUnknownMinLen = 4
 	// fuzzy2MinLen is the shortest unknown term matched with edit
 	// distance 2.
-	fuzzy2MinLen = 8
+	fuzzy2MinLen = 6
 	// maxPrefixTerms caps the expansions of an unfinished word.
 	maxPrefixTerms = 24
 	// stemPrefixMinLen is the shortest unknown term whose front (all but
