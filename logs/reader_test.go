@@ -157,6 +157,9 @@ func TestReaderBadInput(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("gzip bomb: %v, want ErrTooLarge", err)
 	}
+	if _, err := Analyze(context.Background(), writeFile(t, "bomb2.log.gz", bomb), AnalyzeConfig{}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Analyze on a gzip bomb: %v, want ErrTooLarge", err)
+	}
 	// The absolute cap holds for well-compressible but plausible data too.
 	plain := []byte(strings.Repeat("2026-11-27 10:00:00 INFO line of text\n", 4000))
 	_, _, err = readAll(t, writeFile(t, "big.log.gz", gz(t, plain)), ReaderConfig{MaxDecompressed: 64 << 10})
