@@ -136,3 +136,20 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("template id %q", top.ID)
 	}
 }
+
+func TestAnalyzeCancelled(t *testing.T) {
+	var b strings.Builder
+	for i := range 200000 {
+		fmt.Fprintf(&b, "2026-11-27 10:00:00 INFO request %d done\n", i)
+	}
+	path := writeFile(t, "big.log", []byte(b.String()))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Analyze(ctx, path, AnalyzeConfig{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled analysis: %v", err)
+	}
+	a, err := Analyze(context.Background(), path, AnalyzeConfig{Workers: 3})
+	if err != nil || a.Lines != 200000 || len(a.Templates) != 1 || a.Templates[0].Count != 200000 {
+		t.Errorf("analysis: %v %+v", err, a)
+	}
+}
