@@ -31,6 +31,10 @@ type termView struct {
 	cols, rows int
 	do         func(func())
 
+	// onResize tells the remote side about a new size (set once the
+	// shell runs).
+	onResize func(cols, rows int)
+
 	mu      sync.Mutex
 	pending bool // a redraw is scheduled
 	timer   *time.Timer
@@ -50,6 +54,35 @@ func newTermView(cols, rows int, do func(func())) *termView {
 
 // CreateRenderer shows the grid.
 func (t *termView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.grid) }
+
+// Resize fits the terminal to the new size: as many cells as fit, at
+// least 20×5; the emulator and the remote side learn the new size.
+func (t *termView) Resize(size fyne.Size) {
+	t.BaseWidget.Resize(size)
+	cell := fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
+	if cell.Width <= 0 || cell.Height <= 0 {
+		return
+	}
+	cols, rows := max(int(size.Width/cell.Width), 20), max(int(size.Height/cell.Height), 5)
+	if cols == t.cols && rows == t.rows {
+		return
+	}
+	t.mu.Lock()
+	t.cols, t.rows = cols, rows
+	t.mu.Unlock()
+	t.emu.Resize(cols, rows)
+	if t.onResize != nil {
+		t.onResize(cols, rows)
+	}
+	t.redraw()
+}
+
+// size returns the current size in cells.
+func (t *termView) size() (cols, rows int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.cols, t.rows
+}
 
 // Write feeds remote output to the emulator and schedules a redraw (at
 // most about 30 a second).
@@ -87,12 +120,13 @@ func (t *termView) redraw() {
 	t.mu.Lock()
 	t.pending = false
 	t.mu.Unlock()
+	cols, rows := t.size()
 	cur := t.emu.CursorPosition()
 	showCursor := t.focused && !t.emu.CursorHidden()
-	rows := make([]widget.TextGridRow, t.rows)
-	for y := 0; y < t.rows; y++ {
-		cells := make([]widget.TextGridCell, 0, t.cols)
-		for x := 0; x < t.cols; x++ {
+	grid := make([]widget.TextGridRow, rows)
+	for y := 0; y < rows; y++ {
+		cells := make([]widget.TextGridCell, 0, cols)
+		for x := 0; x < cols; x++ {
 			c := t.emu.CellAt(x, y)
 			r := ' '
 			var st *uv.Style
@@ -107,9 +141,9 @@ func (t *termView) redraw() {
 			}
 			cells = append(cells, widget.TextGridCell{Rune: r, Style: cellStyle(st, showCursor && x == cur.X && y == cur.Y)})
 		}
-		rows[y] = widget.TextGridRow{Cells: cells}
+		grid[y] = widget.TextGridRow{Cells: cells}
 	}
-	t.grid.Rows = rows
+	t.grid.Rows = grid
 	t.grid.Refresh()
 }
 
@@ -204,6 +238,8 @@ func (s *remoteScreen) openInAppShell() {
 	term := newTermView(cols, rows, s.u.do)
 	w := s.u.app.NewWindow(fmt.Sprintf(lang.X("remote.shell.title", "Shell on %s (recorded)"), req.Target))
 	w.SetContent(term)
+	cell := fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
+	w.Resize(fyne.NewSize(cell.Width*cols+1, cell.Height*rows+1))
 	ctx, cancel := context.WithCancel(s.u.ctx)
 	w.SetOnClosed(cancel)
 	s.shellWin = w
@@ -213,10 +249,19 @@ func (s *remoteScreen) openInAppShell() {
 	s.u.goBackground(func(context.Context) {
 		defer term.Close()
 		_, err := s.withSession(ctx, req, func(sess *remote.Session) error {
-			sh, err := sess.Shell(ctx, remote.ShellOptions{Term: "xterm-256color", Cols: cols, Rows: rows, Stdin: term, Stdout: term})
+			c, r := term.size()
+			sh, err := sess.Shell(ctx, remote.ShellOptions{Term: "xterm-256color", Cols: c, Rows: r, Stdin: term, Stdout: term})
 			if err != nil {
 				return err
 			}
+			s.u.do(func() {
+				term.onResize = func(c, r int) {
+					if err := sh.Resize(c, r); err != nil {
+						fyne.LogError("resize the remote terminal", err)
+					}
+				}
+				term.onResize(term.size()) // the window may have changed meanwhile
+			})
 			werr := sh.Wait()
 			s.logActivity(context.WithoutCancel(ctx), sess, "interactive shell in the app (recording "+sh.Recording+")")
 			return werr

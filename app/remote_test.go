@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -189,6 +190,15 @@ func TestInAppShellTerminal(t *testing.T) {
 		rs.shellWin.Resize(fyne.NewSize(1000, 600))
 		writeCanvas(t, rs.shellWin.Canvas(), shot)
 	}
+	// A smaller window makes a smaller terminal, on the remote side too.
+	rs.shellWin.Resize(fyne.NewSize(640, 360))
+	cols, rows := term.size()
+	if cols >= 110 || rows >= 32 {
+		t.Fatalf("terminal still %dx%d", cols, rows)
+	}
+	test.Type(term, "stty size")
+	term.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wait("the new size on the remote side", func() bool { return strings.Contains(term.grid.Text(), fmt.Sprintf("\n%d %d", rows, cols)) })
 	test.Type(term, "exit 0")
 	term.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.wait("the shell's end", func() bool { return strings.Contains(rs.shellWin.Title(), "ended") })
