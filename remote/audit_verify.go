@@ -40,6 +40,7 @@ type Problem struct {
 	Detail string
 }
 
+// String says what is wrong where, e.g. "deleted (line 4, seq 4): …".
 func (p Problem) String() string {
 	loc := fmt.Sprintf("line %d", p.Line)
 	if p.Seq >= 0 {

@@ -46,7 +46,9 @@ type CollectError struct {
 	Err  error
 }
 
+// Error names the path and the reason.
 func (e CollectError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+// Unwrap returns the reason.
 func (e CollectError) Unwrap() error { return e.Err }
 
 // CollectResult lists what was collected and what failed.

@@ -45,6 +45,7 @@ type UnknownHostError struct {
 	Fingerprint string
 }
 
+// Error names the host and its fingerprint.
 func (e *UnknownHostError) Error() string {
 	return fmt.Sprintf("the authenticity of host %s can't be established: its %s key fingerprint is %s; "+
 		"confirm it (command line: --accept-new) if it is the right host", e.Host, e.KeyType, e.Fingerprint)
@@ -67,6 +68,7 @@ type HostKeyChangedError struct {
 	Known       []KnownKeyInfo
 }
 
+// Error warns like OpenSSH and names both fingerprints.
 func (e *HostKeyChangedError) Error() string {
 	var known []string
 	for _, k := range e.Known {
