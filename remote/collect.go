@@ -48,6 +48,7 @@ type CollectError struct {
 
 // Error names the path and the reason.
 func (e CollectError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+
 // Unwrap returns the reason.
 func (e CollectError) Unwrap() error { return e.Err }
 
