@@ -138,6 +138,10 @@ func normalizeGerman(term []byte) []byte {
 // offsets and 1-based positions.
 func tokenize(text []byte) analysis.TokenStream {
 	ts := make(analysis.TokenStream, 0, len(text)/6)
+	// One copy of the text backs all terms and tokens come in blocks:
+	// analysis allocates little.
+	buf := append([]byte(nil), text...)
+	var block []analysis.Token
 	start := -1
 	for i := 0; i <= len(text); {
 		var word bool
@@ -156,9 +160,11 @@ func tokenize(text []byte) analysis.TokenStream {
 		case word && start < 0:
 			start = i
 		case !word && start >= 0:
-			term := make([]byte, i-start)
-			copy(term, text[start:i])
-			ts = append(ts, &analysis.Token{Start: start, End: i, Term: term, Position: len(ts) + 1, Type: analysis.AlphaNumeric})
+			if len(block) == cap(block) {
+				block = make([]analysis.Token, 0, 64)
+			}
+			block = append(block, analysis.Token{Start: start, End: i, Term: buf[start:i:i], Position: len(ts) + 1, Type: analysis.AlphaNumeric})
+			ts = append(ts, &block[len(block)-1])
 			start = -1
 		}
 		i += n
