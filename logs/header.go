@@ -45,11 +45,10 @@ func levelOf(tok string) string {
 
 // hdrScan is the state of one header scan.
 type hdrScan struct {
-	s     string
-	pos   int
-	h     Header
-	ts    bool
-	kinds tsKind
+	s   string
+	pos int
+	h   Header
+	ts  bool
 	// upper is where the last run of upper-case words began (-1: none):
 	// when they turn out to be the whole message ("LOOKING"), they are
 	// the message, not header fields.
@@ -87,7 +86,6 @@ func (sc *hdrScan) tokenAt(p int) string {
 func (sc *hdrScan) takeTS(n int, kind tsKind) {
 	if !sc.ts {
 		sc.h.Time = parseTS(sc.s[sc.pos:sc.pos+n], kind)
-		sc.kinds = kind
 	}
 	sc.ts = true
 	sc.pos += n
