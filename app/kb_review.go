@@ -31,6 +31,8 @@ type reviewScreen struct {
 	sendBack *widget.Button
 	selected string
 	root     fyne.CanvasObject
+	// gen numbers the reloads; an older reload's answer is dropped.
+	gen uint64
 }
 
 // buildReviewScreen makes the review queue screen.
@@ -80,9 +82,14 @@ func newReviewScreen(u *ui) *reviewScreen {
 
 // reload fetches the queue in the background.
 func (r *reviewScreen) reload() {
+	r.gen++
+	gen := r.gen
 	r.u.goBackground(func(ctx context.Context) {
 		arts, err := r.u.kb.List(ctx, kb.Filter{Status: kb.StatusReview})
 		r.u.do(func() {
+			if gen != r.gen {
+				return
+			}
 			if err != nil {
 				r.u.showError(lang.X("kb.err.review", "The review queue could not be loaded."), err)
 				return
