@@ -116,10 +116,11 @@ func metaLine(a kb.Article) string {
 
 // refreshActions shows the actions that the status and the current user's
 // role allow: anyone edits, sends drafts to review and takes them back;
-// only team leads and admins publish and archive.
+// only team leads and admins publish, archive and edit archived articles.
 func (v *articleView) refreshActions() {
 	lead := v.u.user.Role.CanPublish()
 	st := v.a.Status
+	setVisible(v.edit, lead || st != kb.StatusArchived)
 	setVisible(v.submit, st == kb.StatusDraft)
 	setVisible(v.publish, lead && (st == kb.StatusDraft || st == kb.StatusReview || st == kb.StatusArchived))
 	setVisible(v.draft, st == kb.StatusReview || (lead && st == kb.StatusArchived))

@@ -446,3 +446,43 @@ func TestLargeKnowledgeBaseListsWithoutScan(t *testing.T) {
 		t.Errorf("%d rows, want the 40 demo articles", len(s.rows.Objects))
 	}
 }
+
+func TestActionsByRoleAndStatus(t *testing.T) {
+	// Which buttons the article view offers, by role and status.
+	ids := map[kb.Status]string{
+		kb.StatusDraft: "kb-mrp-003", kb.StatusReview: "kb-mrp-002",
+		kb.StatusPublished: "kb-fibu-001", kb.StatusArchived: "kb-appserver-004",
+	}
+	want := map[kb.Role]map[kb.Status]string{
+		kb.RoleSpecialist: {
+			kb.StatusDraft:     "Edit History Submit for review",
+			kb.StatusReview:    "Edit History Back to draft",
+			kb.StatusPublished: "Edit History",
+			kb.StatusArchived:  "History",
+		},
+		kb.RoleTeamLead: {
+			kb.StatusDraft:     "Edit History Submit for review Publish",
+			kb.StatusReview:    "Edit History Publish Back to draft",
+			kb.StatusPublished: "Edit History Archive",
+			kb.StatusArchived:  "Edit History Publish Back to draft",
+		},
+	}
+	for role, byStatus := range want {
+		h := newHarness(t, role)
+		for st, id := range ids {
+			v := h.openArticle(id)
+			if v.a.Status != st {
+				t.Fatalf("%s is %s, want %s", id, v.a.Status, st)
+			}
+			var shown []string
+			for _, o := range v.actions.Objects {
+				if b := o.(*widget.Button); b.Visible() {
+					shown = append(shown, b.Text)
+				}
+			}
+			if got := strings.Join(shown, " "); got != byStatus[st] {
+				t.Errorf("%s on a %s article sees %q, want %q", role, st, got, byStatus[st])
+			}
+		}
+	}
+}
