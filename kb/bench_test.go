@@ -22,8 +22,8 @@ import (
 // articles (default 100,000) of about 2 KB: import through Store.SaveMany,
 // reopen, and search with both kinds of queries, reporting
 //
-//	import_s, peak_rss_MB, raw_MB, index_MB, index_ratio, open_ms,
-//	p50_ms, p95_ms and recall@5 (known-item queries over the corpus).
+//	import_s, cpu_s, peak_rss_MB, raw_MB, index_MB, index_ratio, open_ms,
+//	p50_ms, p95_ms, cpu_p50_ms, cpu_p95_ms and synthetic_recall@5.
 //
 // Run: go test -run '^$' -bench BenchmarkKB -benchtime 1x ./kb/
 // With WERKBANK_BENCH_DIR set, the corpus is built there once and reused.
@@ -206,7 +206,11 @@ func BenchmarkKB(b *testing.B) {
 			// on an idle core, when other processes compete for the CPU.
 			b.ReportMetric(ms(cpu[len(cpu)/2]), "cpu_p50_ms")
 			b.ReportMetric(ms(cpu[len(cpu)*95/100]), "cpu_p95_ms")
-			b.ReportMetric(float64(found)/float64(len(qs)), "recall@5")
+			// The synthetic corpus repeats titles and sentences from a
+			// small vocabulary, so many queries fit hundreds of articles
+			// equally: this recall is bounded by that ambiguity. Search
+			// quality is measured by TestSearchQuality.
+			b.ReportMetric(float64(found)/float64(len(qs)), "synthetic_recall@5")
 		})
 	}
 }
