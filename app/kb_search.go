@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -34,7 +33,7 @@ var recentScanMax uint64 = 2000
 // takes the whole screen while it is open.
 type kbScreen struct {
 	u      *ui
-	search *widget.Entry
+	search *searchEntry
 	newBtn *widget.Button
 	info   *widget.Label
 	facets *widget.Accordion
@@ -70,10 +69,15 @@ func buildKBScreen(u *ui) fyne.CanvasObject {
 func newKBScreen(u *ui) *kbScreen {
 	s := &kbScreen{u: u, tags: map[string]bool{}, products: map[string]bool{}, statuses: map[string]bool{}}
 	u.kbs = s
-	s.search = widget.NewEntry()
+	s.search = newSearchEntry(s.step)
 	s.search.SetPlaceHolder(lang.X("kb.search.hint", "Search articles: keywords, an error message or a log line"))
 	s.search.OnChanged = func(string) { s.schedule() }
-	s.search.OnSubmitted = func(string) { s.runSearch() }
+	s.search.OnSubmitted = func(string) {
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		s.runSearch()
+	}
 	s.newBtn = widget.NewButtonWithIcon(lang.X("kb.new", "New article"), theme.ContentAddIcon(), s.newArticle)
 	s.info = widget.NewLabel("")
 	s.info.Truncation = fyne.TextTruncateEllipsis
@@ -222,33 +226,6 @@ func passes(a kb.Article, st searchState) bool {
 		return false
 	}
 	return true
-}
-
-// excerpt is the start of a Markdown body as one line of plain text.
-func excerpt(body string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(body, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "```") {
-			continue
-		}
-		line = strings.NewReplacer("*", "", "`", "").Replace(strings.TrimLeft(line, ">*-| "))
-		if line == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(line)
-		if b.Len() > 200 {
-			break
-		}
-	}
-	r := []rune(b.String())
-	if len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return string(r)
 }
 
 // show puts results on the screen.
@@ -413,80 +390,24 @@ func (s *kbScreen) edit(a kb.Article) {
 	s.root.Refresh()
 }
 
-// resultRow is one search result: title, status, product and tags, and
-// the snippet with the matches in bold.
-type resultRow struct {
-	widget.BaseWidget
-	hit   kb.Hit
-	onTap func()
-	bg    *canvas.Rectangle
-}
-
-// newResultRow makes a result row that calls onTap when tapped.
-func newResultRow(h kb.Hit, onTap func()) *resultRow {
-	r := &resultRow{hit: h, onTap: onTap, bg: canvas.NewRectangle(theme.Color(theme.ColorNameBackground))}
-	r.bg.CornerRadius = theme.InputRadiusSize()
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-// CreateRenderer draws the row.
-func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
-	title := widget.NewLabelWithStyle(r.hit.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
-	meta := []string{articleStatusLabel(r.hit.Status)}
-	if r.hit.Product != "" {
-		meta = append(meta, r.hit.Product)
+// step opens the next (+1) or previous (-1) result: the arrow keys in the
+// search field browse the results without leaving it.
+func (s *kbScreen) step(delta int) {
+	if len(s.hits) == 0 {
+		return
 	}
-	if len(r.hit.Tags) > 0 {
-		meta = append(meta, strings.Join(r.hit.Tags, ", "))
-	}
-	metaText := widget.NewRichText(&widget.TextSegment{Text: strings.Join(meta, " · "),
-		Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}})
-	metaText.Truncation = fyne.TextTruncateEllipsis
-	snippet := widget.NewRichText(spaceBeforeSegments(snippetSegments(r.hit.Snippet))...)
-	snippet.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(title, metaText, snippet)
-	return widget.NewSimpleRenderer(container.NewStack(r.bg, box))
-}
-
-// Tapped opens the article.
-func (r *resultRow) Tapped(*fyne.PointEvent) { r.onTap() }
-
-// setSelected highlights the row of the open article.
-func (r *resultRow) setSelected(on bool) {
-	if on {
-		r.bg.FillColor = theme.Color(theme.ColorNameSelection)
-	} else {
-		r.bg.FillColor = theme.Color(theme.ColorNameBackground)
-	}
-	r.bg.Refresh()
-}
-
-// snippetSegments turns a snippet with <mark>…</mark> into segments, the
-// marked parts bold in the primary colour.
-func snippetSegments(snippet string) []widget.RichTextSegment {
-	plain := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameForeground}
-	mark := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Bold: true}}
-	var segs []widget.RichTextSegment
-	rest := snippet
-	for rest != "" {
-		i := strings.Index(rest, "<mark>")
-		if i < 0 {
-			segs = append(segs, &widget.TextSegment{Style: plain, Text: rest})
-			break
+	at := -1
+	for i, h := range s.hits {
+		if h.ID == s.selected {
+			at = i
 		}
-		if i > 0 {
-			segs = append(segs, &widget.TextSegment{Style: plain, Text: rest[:i]})
-		}
-		rest = rest[i+len("<mark>"):]
-		j := strings.Index(rest, "</mark>")
-		if j < 0 {
-			segs = append(segs, &widget.TextSegment{Style: mark, Text: rest})
-			break
-		}
-		segs = append(segs, &widget.TextSegment{Style: mark, Text: rest[:j]})
-		rest = rest[j+len("</mark>"):]
 	}
-	return segs
+	next := at + delta
+	if at < 0 {
+		next = 0
+	}
+	if next < 0 || next >= len(s.hits) {
+		return
+	}
+	s.open(s.hits[next].ID)
 }

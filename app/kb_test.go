@@ -486,3 +486,24 @@ func TestActionsByRoleAndStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestArrowKeysBrowseResults(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	test.Type(s.search, "Buchungsperiode gesperrt")
+	h.wait("results", func() bool { return strings.HasPrefix(s.info.Text, "Results:") && len(s.hits) > 1 })
+	h.settle()
+	first, second := s.hits[0].ID, s.hits[1].ID
+	// The first listing opened its first article; with none of the
+	// results open, Down opens the first.
+	s.selected = ""
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	h.wait("first result", func() bool { return s.article != nil && s.article.a.ID == first })
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	h.wait("second result", func() bool { return s.article != nil && s.article.a.ID == second })
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	h.wait("first again", func() bool { return s.article != nil && s.article.a.ID == first })
+	if s.search.Text != "Buchungsperiode gesperrt" {
+		t.Errorf("the arrow keys changed the query to %q", s.search.Text)
+	}
+}
