@@ -3,8 +3,8 @@
 //
 // The main window is a navigation list on the left, a top bar (title, status
 // area for sync, current user) and the selected screen. Screens are listed in
-// ui.screens (this file); a domain engineer plugs in a screen by replacing its
-// placeholder entry with a constructor from his own file.
+// defaultScreens (this file); a domain engineer plugs in a screen by adding
+// an entry whose constructor lives in his own file.
 package app
 
 import (
@@ -98,9 +98,8 @@ type ui struct {
 	cancel context.CancelFunc
 	ws     *workspace.Workspace
 	app    fyne.App
-	// win is the main window; nil while the content is built for tests
-	// before a window exists (dialogs then use the window set by
-	// setWindow).
+	// win is the main window; tests set their test window (see window
+	// for the fallback while it is nil).
 	win fyne.Window
 
 	kb *kb.Store
@@ -174,8 +173,8 @@ func newUI(ctx context.Context, ws *workspace.Workspace, a fyne.App) (*ui, error
 	return u, nil
 }
 
-// defaultScreens is the navigation registry. To plug in a screen, replace
-// its placeholder constructor with your own (e.g. build: casesScreen).
+// defaultScreens is the navigation registry. To plug in a screen, add an
+// entry with your constructor (e.g. build: buildCasesScreen).
 func (u *ui) defaultScreens() []screen {
 	return []screen{
 		{id: "cases", label: lang.X("nav.cases", "Cases"), icon: theme.DocumentIcon(), build: buildCasesScreen},
