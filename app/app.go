@@ -110,6 +110,8 @@ type ui struct {
 	rs *remoteScreen
 	// ls is the log viewer once built.
 	ls *logsScreen
+	// sync is the sync status in the top bar (app/sync.go).
+	sync *syncBar
 
 	// user is the local current user (settings), until sync brings
 	// real accounts.
@@ -210,6 +212,7 @@ func (u *ui) content() fyne.CanvasObject {
 	u.nav.OnSelected = func(id widget.ListItemID) { u.show(u.screens[id].id) }
 
 	u.status = container.NewHBox()
+	u.startSync()
 	u.userLbl = widget.NewLabel("")
 	u.refreshUserLabel()
 	u.onUser = append(u.onUser, u.refreshUserLabel)

@@ -137,6 +137,39 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	return c, ctx.Err()
 }
 
+// Configure remembers a (new) server, token and fingerprint, as the
+// ClientConfig fields do. An empty token keeps the remembered one; a new
+// server without a fingerprint is pinned on first contact.
+func (c *Client) Configure(ctx context.Context, server, token, fingerprint string) error {
+	server = strings.TrimRight(strings.TrimSpace(server), "/")
+	if !strings.HasPrefix(server, "https://") {
+		return fmt.Errorf("server %q: an https:// URL is needed", server)
+	}
+	c.round.Lock()
+	defer c.round.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	conf := c.conf
+	if server != conf.Server {
+		conf.Server, conf.Fingerprint = server, ""
+	}
+	if t := strings.TrimSpace(token); t != "" {
+		conf.Token = t
+	}
+	if fp := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(fingerprint), ":", "")); fp != "" {
+		conf.Fingerprint = fp
+	}
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketClient), keyConfig, conf)
+	})
+	if err != nil {
+		return fmt.Errorf("remember server: %w", err)
+	}
+	c.conf, c.seen = conf, ""
+	c.http = c.newHTTP(conf.Fingerprint)
+	return ctx.Err()
+}
+
 // ReplicaID is this client's replica id.
 func (c *Client) ReplicaID() string { return c.me }
 

@@ -1,0 +1,248 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/cases"
+	"werkbank/kb"
+	wsync "werkbank/sync"
+)
+
+// syncBar is the sync status in the top bar: online or offline, the time
+// of the last sync, pending edits and conflicts, a button to sync now, the
+// conflicts and the server settings. It owns the background sync loop.
+type syncBar struct {
+	u      *ui
+	client *wsync.Client
+	state  *widget.Label
+	now    *widget.Button
+	confl  *widget.Button
+	// trigger starts a round at once (the button, new settings).
+	trigger chan struct{}
+	// last is the status shown, for tests.
+	last wsync.Status
+}
+
+// pollWait is how long the loop waits on the server's change feed before
+// a round that also sends local edits.
+const pollWait = 10 * time.Second
+
+// startSync puts the sync status into the top bar and starts the
+// background loop (stopped when the window closes).
+func (u *ui) startSync() {
+	client, err := wsync.NewClient(u.ctx, wsync.ClientConfig{
+		DB: u.ws.DB, BlobDir: u.ws.Path("attachments"),
+		Replicas: []wsync.Replica{kb.NewReplica(u.kb), cases.NewReplica(u.cases)},
+	})
+	if err != nil {
+		fyne.LogError("start sync", err)
+		u.status.Add(widget.NewLabel(lang.X("sync.broken", "Sync unavailable")))
+		return
+	}
+	s := &syncBar{u: u, client: client, trigger: make(chan struct{}, 1)}
+	s.state = widget.NewLabel(lang.X("sync.starting", "Sync …"))
+	s.now = widget.NewButton(lang.X("sync.now", "Sync now"), s.kick)
+	s.confl = widget.NewButton("", s.showConflicts)
+	s.confl.Hide()
+	settings := widget.NewButton(lang.X("sync.server", "Server …"), s.showSettings)
+	u.status.Add(container.NewHBox(s.state, s.confl, s.now, settings))
+	u.sync = s
+	u.goBackground(s.loop)
+}
+
+// kick asks the loop for a round now.
+func (s *syncBar) kick() {
+	select {
+	case s.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// loop runs rounds: after a good one it waits on the server's change feed
+// (so changes arrive within about a second) or pollWait; after a failed
+// one it backs off; the button cuts any wait short.
+func (s *syncBar) loop(ctx context.Context) {
+	backoff := 5 * time.Second
+	for {
+		rep, err := s.client.Sync(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		st, serr := s.client.Status(ctx)
+		if serr != nil {
+			fyne.LogError("sync status", serr)
+		}
+		s.u.do(func() { s.show(st, rep, err) })
+		wait := time.Duration(0)
+		switch {
+		case errors.Is(err, wsync.ErrNoServer):
+			wait = time.Hour
+		case err != nil:
+			wait, backoff = backoff, min(2*backoff, time.Minute)
+		default:
+			backoff = 5 * time.Second
+			s.poll(ctx)
+		}
+		if wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-timer.C:
+			case <-s.trigger:
+			case <-ctx.Done():
+			}
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// poll waits until the server has changes, pollWait passed or the button
+// was pressed.
+func (s *syncBar) poll(ctx context.Context) {
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := s.client.Wait(pctx, pollWait); err != nil && pctx.Err() == nil {
+			// Offline now: the next round finds out and backs off.
+			fyne.LogError("wait for changes", err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-s.trigger:
+	case <-ctx.Done():
+	}
+	cancel()
+	<-done
+}
+
+// show puts a round's outcome into the bar and refreshes the screens when
+// documents arrived.
+func (s *syncBar) show(st wsync.Status, rep wsync.Report, err error) {
+	s.last = st
+	var parts []string
+	switch {
+	case errors.Is(err, wsync.ErrNoServer):
+		parts = append(parts, lang.X("sync.unset", "Sync: no server set"))
+	case st.Online:
+		parts = append(parts, "● "+lang.X("sync.online", "Online"))
+	default:
+		parts = append(parts, "○ "+lang.X("sync.offline", "Offline"))
+	}
+	if !st.LastSync.IsZero() {
+		parts = append(parts, lang.X("sync.last", "synced {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format("02.01. 15:04")}))
+	}
+	if st.Pending > 0 {
+		parts = append(parts, lang.X("sync.pending", "{{.N}} pending", map[string]any{"N": st.Pending}))
+	}
+	s.state.SetText(strings.Join(parts, " · "))
+	if err != nil && !errors.Is(err, wsync.ErrNoServer) {
+		s.state.SetText(s.state.Text + " ⚠")
+		fyne.LogError("sync", err)
+	}
+	if st.Conflicts > 0 {
+		s.confl.SetText(lang.X("sync.conflicts", "{{.N}} conflicts", map[string]any{"N": st.Conflicts}))
+		s.confl.Show()
+	} else {
+		s.confl.Hide()
+	}
+	if rep.Pulled > 0 || rep.Merged > 0 {
+		s.u.articleChanged(kb.Article{})
+		if s.u.cs != nil {
+			s.u.cs.reload()
+		}
+	}
+}
+
+// showConflicts lists the documents with conflicting edits, every value
+// side by side; the user edits the document and marks it resolved.
+func (s *syncBar) showConflicts() {
+	w := s.u.window()
+	list, err := s.client.Conflicts(s.u.ctx)
+	if err != nil {
+		s.u.showError(lang.X("sync.err.conflicts", "The conflicts could not be read."), err)
+		return
+	}
+	box := container.NewVBox(widget.NewLabel(lang.X("sync.conflicts.help",
+		"These documents were changed in different ways at the same time. Every version is kept: edit the document to say what it should, then mark it resolved.")))
+	var d dialog.Dialog
+	for _, dc := range list {
+		box.Add(widget.NewLabelWithStyle(fmt.Sprintf("%s %s", dc.Kind, dc.ID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, c := range dc.Conflicts {
+			cols := container.NewGridWithColumns(len(c.Variants))
+			for _, v := range c.Variants {
+				e := widget.NewMultiLineEntry()
+				e.SetText(variantText(v.Value))
+				e.Wrapping = fyne.TextWrapWord
+				e.SetMinRowsVisible(4)
+				e.Disable()
+				cols.Add(container.NewBorder(widget.NewLabel(c.Field+" · "+v.Replica), nil, nil, nil, e))
+			}
+			box.Add(cols)
+		}
+		kind, id := dc.Kind, dc.ID
+		box.Add(widget.NewButton(lang.X("sync.resolve", "Mark resolved"), func() {
+			if err := s.client.Resolve(s.u.ctx, kind, id); err != nil {
+				s.u.showError(lang.X("sync.err.resolve", "The conflict could not be marked resolved."), err)
+				return
+			}
+			d.Hide()
+			s.kick()
+		}))
+	}
+	scroll := container.NewVScroll(box)
+	scroll.SetMinSize(fyne.NewSize(760, 480))
+	d = dialog.NewCustom(lang.X("sync.conflicts.title", "Conflicting edits"), lang.X("sync.close", "Close"), scroll, w)
+	d.Show()
+}
+
+// variantText shows a JSON value readably: strings as text.
+func variantText(raw []byte) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// showSettings asks for the server URL, the token and optionally the
+// certificate fingerprint.
+func (s *syncBar) showSettings() {
+	server, _ := s.client.Server()
+	url := widget.NewEntry()
+	url.SetPlaceHolder("https://werkbank.example:8443")
+	url.SetText(server)
+	token := widget.NewPasswordEntry()
+	token.SetPlaceHolder(lang.X("sync.token.keep", "(unchanged)"))
+	fp := widget.NewEntry()
+	fp.SetPlaceHolder(lang.X("sync.fp.tofu", "pinned on first contact"))
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.X("sync.url", "Server"), url),
+		widget.NewFormItem(lang.X("sync.token", "Token"), token),
+		widget.NewFormItem(lang.X("sync.fp", "Fingerprint (SHA-256)"), fp),
+	}
+	dialog.ShowForm(lang.X("sync.settings", "Sync server"), lang.X("sync.save", "Save"), lang.X("sync.cancel", "Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := s.client.Configure(s.u.ctx, url.Text, token.Text, fp.Text); err != nil {
+			s.u.showError(lang.X("sync.err.settings", "The server settings could not be saved."), err)
+			return
+		}
+		s.kick()
+	}, s.u.window())
+}
