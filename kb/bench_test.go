@@ -161,14 +161,14 @@ func BenchmarkKB(b *testing.B) {
 		}
 	}()
 
-	for _, kind := range []string{"short", "paste"} {
+	for _, kind := range []string{"short", "paste", "short_facets"} {
 		b.Run("search_"+kind, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(9, 9))
 			type kq struct{ id, text string }
 			qs := make([]kq, benchQueries)
 			for i := range qs {
 				a := benchArticle(rng.IntN(n))
-				if kind == "short" {
+				if kind != "paste" {
 					qs[i] = kq{a.ID, shortQuery(rng, a)}
 				} else {
 					qs[i] = kq{a.ID, pasteQuery(rng, a)}
@@ -185,7 +185,7 @@ func BenchmarkKB(b *testing.B) {
 			found := 0
 			for _, q := range qs {
 				start, cpu0 := time.Now(), cpuTime()
-				res, err := st.Search(ctx, Query{Text: q.text, Limit: 10})
+				res, err := st.Search(ctx, Query{Text: q.text, Limit: 10, Facets: kind == "short_facets"})
 				if err != nil {
 					b.Fatal(err)
 				}

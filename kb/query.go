@@ -185,6 +185,12 @@ func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 		return bleve.NewConjunctionQuery(must...)
 	}
 	dis := bleve.NewDisjunctionQuery(should...)
+	if len(terms) <= shortQueryTerms {
+		// A typed query wants articles with most of its words: those
+		// with one of three words only would swell the total and the
+		// facets (and cost time) without a chance to rank.
+		dis.SetMin(float64(len(should) / 2))
+	}
 	if len(must) == 0 {
 		return dis
 	}
