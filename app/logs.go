@@ -55,6 +55,8 @@ type logsScreen struct {
 	sel int
 	// first is the file's first timestamp, for times without a date.
 	first time.Time
+	// merged is set while a merge of several logs is shown.
+	merged *mergedView
 }
 
 // levelChoices are the level filter's options and their minimum ranks.
@@ -89,6 +91,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.level.SetSelectedIndex(0)
 	next := widget.NewButtonWithIcon(lang.X("logs.next", "Next error"), theme.MoveDownIcon(), s.nextError)
 	finding := widget.NewButtonWithIcon(lang.X("logs.finding", "Mark as finding"), theme.DocumentCreateIcon(), s.markFinding)
+	merge := widget.NewButtonWithIcon(lang.X("logs.merge", "Merge with…"), theme.ContentAddIcon(), s.chooseMerge)
 
 	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
 	s.list.OnSelected = s.toggle
@@ -118,7 +121,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		container.NewTabItem(lang.X("logs.templates", "Templates"), s.tmplList),
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
-	bar := container.NewBorder(nil, nil, container.NewHBox(open, s.level), container.NewHBox(next, finding), s.search)
+	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, s.level), container.NewHBox(next, finding), s.search)
 	times := container.NewBorder(nil, nil, widget.NewLabel(lang.X("logs.time", "Time")), nil, container.NewGridWithColumns(2, s.from, s.to))
 	top := container.NewVBox(bar, times, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
 	split := container.NewVSplit(s.list, tabs)
@@ -156,6 +159,10 @@ func (s *logsScreen) openFile(path string) {
 	s.cancel = cancel
 	s.mu.Unlock()
 	s.closeIndex()
+	if s.merged != nil {
+		s.merged.remove()
+		s.merged = nil
+	}
 	s.path, s.view, s.re, s.preview, s.first = path, nil, nil, nil, time.Time{}
 	s.expanded = map[int]bool{}
 	s.templates, s.hits = nil, nil
@@ -240,6 +247,9 @@ func (s *logsScreen) close() {
 	}
 	s.mu.Unlock()
 	s.closeIndex()
+	if s.merged != nil {
+		s.merged.remove()
+	}
 }
 
 // length is the number of shown entries.
@@ -275,7 +285,7 @@ func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
 	rt := o.(*widget.RichText)
 	if s.ix == nil && row < len(s.preview) {
 		ln := s.preview[row]
-		rt.Segments = append(lineNumber(ln.No), highlight(ln.Text, nil, levelColor(logs.LineLevel(ln.Text)))...)
+		rt.Segments = append(s.gutter(ln.No), highlight(ln.Text, nil, levelColor(logs.LineLevel(ln.Text)))...)
 		rt.Refresh()
 		return
 	}
@@ -296,7 +306,7 @@ func (s *logsScreen) updateItem(row widget.ListItemID, o fyne.CanvasObject) {
 			// End the previous row: a non-inline segment breaks the line.
 			segs[len(segs)-1].(*widget.TextSegment).Style.Inline = false
 		}
-		segs = append(segs, lineNumber(ln.No)...)
+		segs = append(segs, s.gutter(ln.No)...)
 		segs = append(segs, highlight(ln.Text, s.re, color)...)
 	}
 	if e.Lines > 1 && n == 1 {

@@ -16,6 +16,10 @@ import (
 // markFinding asks for a case and a note and adds the selected entry's
 // lines, redacted and with the file's hash, to the case as a finding.
 func (s *logsScreen) markFinding() {
+	if s.merged != nil {
+		s.status.SetText(lang.X("logs.finding.merged", "A finding needs the original file: open it on its own."))
+		return
+	}
 	if s.ix == nil || s.sel < 0 || s.sel >= s.length() {
 		s.status.SetText(lang.X("logs.finding.select", "Select the lines of the finding first."))
 		return

@@ -233,3 +233,52 @@ func TestLogsPreviewBeforeIndex(t *testing.T) {
 		t.Error("preview of a missing file")
 	}
 }
+
+func TestLogsMergeTwoFiles(t *testing.T) {
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	h.u.selectScreen("logs")
+	h.wait("the log screen", func() bool { return h.u.ls != nil })
+	ls := h.u.ls
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app.log")
+	db := filepath.Join(dir, "db.log")
+	if err := os.WriteFile(app, []byte("2026-11-27 10:00:01 INFO app start\n2026-11-27 10:00:03 ERROR app failed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(db, []byte("2026-11-27 10:00:02 LOG checkpoint\n2026-11-27 10:00:04 LOG shutdown\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ls.mergeWith(db)
+	if !strings.Contains(ls.status.Text, "Open the first log") {
+		t.Errorf("merge without an open log: %q", ls.status.Text)
+	}
+	ls.openFile(app)
+	h.wait("the first log", func() bool { return ls.ix != nil })
+	ls.mergeWith(db)
+	h.wait("the merged view", func() bool { return ls.merged != nil && ls.ix != nil && ls.ix.Lines() == 4 })
+	if ls.fileLbl.Text != "A = app.log, B = db.log" {
+		t.Errorf("legend %q", ls.fileLbl.Text)
+	}
+	row := ls.createItem()
+	var got []string
+	for i := 0; i < 4; i++ {
+		ls.updateItem(i, row)
+		got = append(got, richText(row))
+	}
+	want := []string{"A      1  2026-11-27 10:00:01 INFO app start", "B      1  2026-11-27 10:00:02 LOG checkpoint",
+		"A      2  2026-11-27 10:00:03 ERROR app failed", "B      2  2026-11-27 10:00:04 LOG shutdown"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("merged rows %q", got)
+	}
+	ls.sel = 0
+	ls.markFinding()
+	if !strings.Contains(ls.status.Text, "original file") {
+		t.Errorf("finding on a merged view: %q", ls.status.Text)
+	}
+	tmp := ls.merged.tmp
+	ls.openFile(app)
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("merged copy left behind: %v", err)
+	}
+	h.wait("the log again", func() bool { return ls.ix != nil })
+}
