@@ -401,6 +401,11 @@ func TestScreensFitTheWindow(t *testing.T) {
 		fits("screen " + s.id + " after loading")
 	}
 	h.u.selectScreen("kb")
+	for _, it := range h.u.kbs.facets.Items {
+		it.Open = true
+	}
+	h.u.kbs.facets.Refresh()
+	fits("all facets open")
 	h.openArticle("kb-fibu-001")
 	fits("the article")
 	test.Tap(h.u.kbs.article.history)

@@ -85,9 +85,9 @@ func newKBScreen(u *ui) *kbScreen {
 	s.facets.MultiOpen = true
 	s.rows = container.NewVBox()
 
-	left := container.NewBorder(
-		container.NewVBox(s.facets, s.info), nil, nil, nil,
-		container.NewVScroll(s.rows))
+	// Facets, info line and results scroll together: an open tag facet
+	// is long and must not push the window taller.
+	left := container.NewVScroll(container.NewVBox(s.facets, s.info, s.rows))
 	s.detail = container.NewStack(s.emptyDetail())
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.38
