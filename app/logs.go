@@ -76,6 +76,8 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.fileLbl = widget.NewLabel(lang.X("logs.nofile", "No log file open."))
 	s.fileLbl.Truncation = fyne.TextTruncateEllipsis
 	s.status = widget.NewLabel("")
+	s.status.Alignment = fyne.TextAlignTrailing
+	s.status.Truncation = fyne.TextTruncateEllipsis
 	open := widget.NewButtonWithIcon(lang.X("logs.open", "Open log…"), theme.FolderOpenIcon(), s.chooseFile)
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.X("logs.search", "Search (regular expression)"))
@@ -123,7 +125,8 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	)
 	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, s.level), container.NewHBox(next, finding), s.search)
 	times := container.NewBorder(nil, nil, widget.NewLabel(lang.X("logs.time", "Time")), nil, container.NewGridWithColumns(2, s.from, s.to))
-	top := container.NewVBox(bar, times, container.NewBorder(nil, nil, nil, s.status, s.fileLbl))
+	// Two equal halves: the status may grow without a new layout.
+	top := container.NewVBox(bar, times, container.NewGridWithColumns(2, s.fileLbl, s.status))
 	split := container.NewVSplit(s.list, tabs)
 	split.Offset = 0.7
 	return container.NewBorder(top, nil, nil, nil, split)
