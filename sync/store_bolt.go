@@ -13,6 +13,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ServerDBFile is the name of the server's bbolt file in its data folder.
@@ -31,7 +32,7 @@ func OpenBoltStore(ctx context.Context, path string) (*BoltStore, error) {
 		return nil, err
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open server store %s: it is in use by a running server (stop it first): %w", path, err)
 	}
 	if err != nil {
