@@ -110,6 +110,13 @@ func (sc *hdrScan) run() {
 			}
 			continue
 		}
+		if steps == 0 && rest[0] == '<' {
+			// RFC 5424/3164 priority: "<34>1 " or "<13>".
+			if n := syslogPRI(rest); n > 0 {
+				sc.pos += n
+				continue
+			}
+		}
 		if rest[0] == '[' || rest[0] == '<' {
 			if n := matchBracket(rest); n > 0 {
 				inner := rest[1 : n-1]
@@ -237,6 +244,16 @@ func (sc *hdrScan) lookahead(tok string, seen bool) bool {
 			}
 			return true
 		}
+		if t == "-" && seen && i == 1 && i+2 < len(toks) && levelOf(toks[i+1]) != "" && toks[i+2] == "-" {
+			// Python's "name - LEVEL - message".
+			sc.h.Component = toks[0]
+			sc.h.Level = levelOf(toks[i+1])
+			for j := 0; j <= i+2; j++ {
+				sc.skipSpace()
+				sc.pos += len(toks[j])
+			}
+			return false
+		}
 		if t == "-" && seen && i <= 2 {
 			for j := 0; j < i; j++ {
 				if !strings.ContainsAny(toks[j], ".*_0123456789") {
@@ -307,11 +324,27 @@ func (sc *hdrScan) pipeFields() {
 			sc.pos++
 			return
 		}
-		if sc.h.Component == "" && !isNumber(rest[:i]) {
+		if l := levelOf(rest[:i]); l != "" {
+			sc.h.Level = l
+		} else if sc.h.Component == "" && !isNumber(rest[:i]) {
 			sc.h.Component = rest[:i]
 		}
 		sc.pos += 1 + i
 	}
+}
+
+// syslogPRI returns the length of a syslog priority "<34>" with an
+// optional version digit, or 0.
+func syslogPRI(s string) int {
+	n := digitRun(s, 1, 3)
+	if n == 0 || !at(s, 1+n, ">") {
+		return 0
+	}
+	i := n + 2
+	if dig(s, i) && at(s, i+1, " ") {
+		i++
+	}
+	return i
 }
 
 // matchBracket returns the length of a balanced [..] or <..> group at the

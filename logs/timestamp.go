@@ -61,6 +61,8 @@ var tsRules = []tsRule{
 		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }, nil},
 	{regexp.MustCompile(`^` + monthRE + `\s+\d{1,2}(?:\s+\d{4})?\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?`), tsSyslog,
 		func(s string) bool { return len(s) > 3 && dayMonthWords[s[:3]] }, matchSyslog},
+	{regexp.MustCompile(`^\d{1,2}-` + monthRE + `-\d{4}\s\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?`), tsWeb,
+		func(s string) bool { return at(s, 1, "-") || at(s, 2, "-") }, nil},
 	{regexp.MustCompile(`^\d{1,2}/` + monthRE + `/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?`), tsWeb,
 		func(s string) bool { return at(s, 1, "/") || at(s, 2, "/") }, nil},
 	{regexp.MustCompile(`^\d{2,4}/\d{2}/\d{2,4}@\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?`), tsProgress,
@@ -297,7 +299,7 @@ func parseTS(s string, kind tsKind) time.Time {
 			frac = get(4)
 		}
 	case tsWeb:
-		d, mo, y, h, mi, sec = get(0), int(month), get(1), get(2), get(3), get(4)
+		d, mo, y, h, mi, sec, frac = get(0), int(month), get(1), get(2), get(3), get(4), get(5)
 	case tsDMY:
 		d, mo, y, h, mi, sec, frac = get(0), get(1), get(2), get(3), get(4), get(5), get(6)
 	case tsYMDslash:
@@ -377,7 +379,7 @@ func splitTS(s string) (nums []int, month time.Month, offset int) {
 				nums = append(nums, v)
 			}
 			i = j
-		case c >= 'A' && c <= 'Z' && i+3 <= len(s):
+		case c >= 'A' && c <= 'Z' && i+3 <= len(s) && dayMonthWords[s[i:i+3]]:
 			if m, ok := monthNo[s[i:i+3]]; ok {
 				month = m
 			}
