@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,13 @@ import (
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
+)
+
+// A push batch carries at most maxBatchBytes of documents (unless one
+// document alone is larger); a document above maxDocBytes cannot be sent.
+const (
+	maxBatchBytes = MaxRequestBytes / 4
+	maxDocBytes   = MaxRequestBytes - 64<<10
 )
 
 // inflight is a push batch sent but not yet answered. It is kept until
@@ -58,20 +66,37 @@ func (c *Client) push(ctx context.Context, sid string, rep *Report) (int, error)
 	}
 	conflicts := 0
 	for len(keys) > 0 {
-		n := min(len(keys), MaxBatch)
 		in := inflight{Batch: randomID(16)}
+		n := 0
 		err := c.db.Update(func(tx *bolt.Tx) error {
 			sb, err := serverBucket(tx, sid)
 			if err != nil {
 				return err
 			}
-			for _, k := range keys[:n] {
-				var d Doc
-				if ok, err := getJSON(sb.Bucket(bucketOutbox), []byte(k), &d); err != nil {
-					return err
-				} else if ok {
-					in.Docs = append(in.Docs, d)
+			size := 0
+			for ; n < len(keys) && len(in.Docs) < MaxBatch; n++ {
+				raw := sb.Bucket(bucketOutbox).Get([]byte(keys[n]))
+				if raw == nil {
+					continue
 				}
+				if len(raw) > maxDocBytes {
+					reason := fmt.Sprintf("%d bytes, more than the server accepts in one request", len(raw))
+					kind, id := splitKey(keys[n])
+					rep.Held = append(rep.Held, DocReject{Kind: kind, ID: id, Reason: reason})
+					if err := sb.Bucket(bucketHeld).Put([]byte(keys[n]), []byte(reason)); err != nil {
+						return err
+					}
+					continue
+				}
+				if size+len(raw) > maxBatchBytes && len(in.Docs) > 0 {
+					break
+				}
+				var d Doc
+				if err := json.Unmarshal(raw, &d); err != nil {
+					return fmt.Errorf("decode %s: %w", keys[n], err)
+				}
+				in.Docs = append(in.Docs, d)
+				size += len(raw)
 			}
 			if len(in.Docs) == 0 {
 				return nil

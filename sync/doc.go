@@ -32,7 +32,8 @@ import (
 )
 
 // Kinds of documents that Werkbank replicates. The engine treats every kind
-// alike except KindAudit, whose events the server keeps append-only.
+// alike; the server keeps the events of audit logs and recordings
+// append-only (ServerConfig.AppendOnly).
 const (
 	KindArticle = "article"
 	KindCase    = "case"

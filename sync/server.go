@@ -50,6 +50,9 @@ type ServerConfig struct {
 	BlobDir string
 	// Rules restrict pushes by role; nil means DefaultRules.
 	Rules []Rule
+	// AppendOnly lists the kinds whose events may only be appended to and
+	// which nobody may delete; nil means audit logs and recordings.
+	AppendOnly []string
 	// Logger receives one line per failed request; nil discards.
 	Logger *slog.Logger
 	// MaxWait bounds a long poll of the change feed; zero means 30 s.
@@ -74,6 +77,9 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	}
 	if cfg.Rules == nil {
 		cfg.Rules = DefaultRules()
+	}
+	if cfg.AppendOnly == nil {
+		cfg.AppendOnly = []string{KindAudit, KindRecording}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -299,16 +305,16 @@ func (s *Server) check(u User) CheckFunc {
 		reject := func(status int, format string, args ...any) *Reject {
 			return &Reject{Status: status, DocReject: DocReject{Kind: in.Kind, ID: in.ID, Reason: fmt.Sprintf(format, args...)}}
 		}
-		if in.Kind == KindAudit {
+		if slices.Contains(s.cfg.AppendOnly, in.Kind) {
 			if in.Deleted {
-				return reject(http.StatusForbidden, "audit logs cannot be deleted")
+				return reject(http.StatusForbidden, "%s logs cannot be deleted", in.Kind)
 			}
 			if stored != nil {
 				if len(in.Events) < len(stored.Events) {
-					return reject(http.StatusUnprocessableEntity, "audit log is append-only: %d events stored, %d pushed", len(stored.Events), len(in.Events))
+					return reject(http.StatusUnprocessableEntity, "%s log is append-only: %d events stored, %d pushed", in.Kind, len(stored.Events), len(in.Events))
 				}
 				if ChainOf(in.Events[:len(stored.Events)]) != stored.Chain {
-					return reject(http.StatusUnprocessableEntity, "audit log is append-only: stored events were changed (hash chain differs)")
+					return reject(http.StatusUnprocessableEntity, "%s log is append-only: stored events were changed (hash chain differs)", in.Kind)
 				}
 			}
 		}

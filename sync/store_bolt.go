@@ -131,6 +131,10 @@ func (s *BoltStore) Seq(ctx context.Context) (uint64, error) {
 	return n, ctx.Err()
 }
 
+// maxPageBytes bounds a page of the change feed (unless one document
+// alone is larger).
+const maxPageBytes = 8 << 20
+
 // maxScan bounds the feed entries one Changes call skips when a kind
 // filter leaves most of them out; the caller continues from Next.
 const maxScan = 20_000
@@ -146,7 +150,8 @@ func (s *BoltStore) Changes(ctx context.Context, since uint64, limit int, kinds 
 		docs := tx.Bucket(bucketSrvDocs)
 		c := tx.Bucket(bucketFeed).Cursor()
 		k, v := c.Seek(seqKey(since + 1))
-		for skipped := 0; k != nil && len(resp.Docs) < limit && skipped < maxScan; k, v = c.Next() {
+		size := 0
+		for skipped := 0; k != nil && len(resp.Docs) < limit && skipped < maxScan && size < maxPageBytes; k, v = c.Next() {
 			if len(want) > 0 && !want[string(v[:bytes.IndexByte(v, 0)+1])] {
 				resp.Next = binary.BigEndian.Uint64(k)
 				skipped++
@@ -160,6 +165,7 @@ func (s *BoltStore) Changes(ctx context.Context, since uint64, limit int, kinds 
 			if err := json.Unmarshal(raw, &d); err != nil {
 				return fmt.Errorf("decode %q: %w", v, err)
 			}
+			size += len(raw)
 			resp.Docs = append(resp.Docs, d)
 			resp.Next = d.Seq
 		}
