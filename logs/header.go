@@ -59,6 +59,11 @@ type hdrScan struct {
 // configuration: timestamps in many formats, levels, pids and thread ids,
 // bracketed fields, syslog host and process, logger names and separators.
 func SplitHeader(line string) Header {
+	if len(line) > 1 && (line[0] == '{' || line[0] == ' ' && strings.HasPrefix(strings.TrimSpace(line), "{")) {
+		if h, ok := splitJSONHeader(line); ok {
+			return h
+		}
+	}
 	sc := hdrScan{s: line, upper: -1}
 	sc.run()
 	if sc.upper >= 0 && strings.TrimSpace(line[sc.pos:]) == "" {

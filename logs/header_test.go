@@ -72,6 +72,11 @@ func TestSplitHeader(t *testing.T) {
 			"Sync of order 4711 failed", "ERROR", time.Date(2026, 11, 27, 10, 15, 30, 123e6, time.UTC)},
 		{"2026/11/27 10:15:30 [error] 1234#0: *5 open() \"/x\" failed",
 			"*5 open() \"/x\" failed", "ERROR", time.Date(2026, 11, 27, 10, 15, 30, 0, time.UTC)},
+		{`{"@t":"2026-11-27T10:15:30.1230000Z","@l":"Error","@mt":"Stock booking {BookingId} failed","BookingId":4711}`,
+			"Stock booking {BookingId} failed", "ERROR", time.Date(2026, 11, 27, 10, 15, 30, 123e6, time.UTC)},
+		{`{"level":50,"time":1764238530000,"msg":"order 4711 not found","name":"erp"}`,
+			"order 4711 not found", "ERROR", time.UnixMilli(1764238530000).UTC()},
+		{`{"no":"message field"}`, `{"no":"message field"}`, "", time.Time{}},
 		{"\tat com.acme.erp.Posting.run(Posting.java:42)", "at com.acme.erp.Posting.run(Posting.java:42)", "", time.Time{}},
 		{"", "", "", time.Time{}},
 	}
