@@ -164,6 +164,10 @@ func (sc *hdrScan) step(tok string) bool {
 	case len(tok) > 1 && tok[len(tok)-1] == ':' && seen && isComponent(tok[:len(tok)-1]):
 		sc.h.Component = strings.TrimSuffix(tok, ":")
 		sc.pos += len(tok)
+		// Monolog's "channel.LEVEL:" carries the level.
+		if dot := strings.LastIndexByte(sc.h.Component, '.'); dot > 0 && sc.h.Level == "" {
+			sc.h.Level = levelOf(sc.h.Component[dot+1:])
+		}
 		return false
 	}
 	if l := levelOf(tok); l != "" {

@@ -77,6 +77,8 @@ func TestSplitHeader(t *testing.T) {
 		{`{"level":50,"time":1764238530000,"msg":"order 4711 not found","name":"erp"}`,
 			"order 4711 not found", "ERROR", time.UnixMilli(1764238530000).UTC()},
 		{`{"no":"message field"}`, `{"no":"message field"}`, "", time.Time{}},
+		{"[2026-11-27 10:15:30] production.ERROR: Order 4711 could not be saved",
+			"Order 4711 could not be saved", "ERROR", time.Date(2026, 11, 27, 10, 15, 30, 0, time.UTC)},
 		{"\tat com.acme.erp.Posting.run(Posting.java:42)", "at com.acme.erp.Posting.run(Posting.java:42)", "", time.Time{}},
 		{"", "", "", time.Time{}},
 	}
