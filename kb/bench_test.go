@@ -99,10 +99,12 @@ func BenchmarkKB(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		saved := time.Since(start)
 		if err := st.Close(); err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(start)
+		b.ReportMetric((took - saved).Seconds(), "close_s")
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
