@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -29,8 +30,8 @@ type editor struct {
 	// nil when the user cancelled.
 	done func(saved *kb.Article)
 
-	title, tags, product, module, versions, note *widget.Entry
-	signatures, body                             *widget.Entry
+	title, tags, product, module, versions, note *saveEntry
+	signatures, body                             *saveEntry
 	preview                                      *fyne.Container
 	save, cancel                                 *widget.Button
 	root                                         fyne.CanvasObject
@@ -43,8 +44,8 @@ type editor struct {
 // newEditor opens an editor on a.
 func newEditor(u *ui, a kb.Article, done func(saved *kb.Article)) *editor {
 	e := &editor{u: u, orig: a, done: done}
-	entry := func(text, hint string) *widget.Entry {
-		w := widget.NewEntry()
+	entry := func(text, hint string) *saveEntry {
+		w := newSaveEntry(false, e.doSave)
 		w.SetText(text)
 		w.SetPlaceHolder(hint)
 		w.OnChanged = func(string) { e.dirty = true }
@@ -56,12 +57,12 @@ func newEditor(u *ui, a kb.Article, done func(saved *kb.Article)) *editor {
 	e.module = entry(a.Module, lang.X("kb.ed.module.hint", "e.g. Finance, Printing"))
 	e.versions = entry(strings.Join(a.Versions, ", "), lang.X("kb.ed.list.hint", "comma-separated"))
 	e.note = entry("", lang.X("kb.ed.note.hint", "What did you change? (optional)"))
-	e.signatures = widget.NewMultiLineEntry()
+	e.signatures = newSaveEntry(true, e.doSave)
 	e.signatures.SetText(strings.Join(a.Signatures, "\n"))
 	e.signatures.SetPlaceHolder(lang.X("kb.ed.sig.hint", "One per line: text from the log, or /regular expression/"))
 	e.signatures.SetMinRowsVisible(2)
 	e.signatures.OnChanged = func(string) { e.dirty = true }
-	e.body = widget.NewMultiLineEntry()
+	e.body = newSaveEntry(true, e.doSave)
 	e.body.Wrapping = fyne.TextWrapWord
 	e.body.TextStyle = fyne.TextStyle{Monospace: true}
 	e.body.SetText(a.Body)
@@ -221,4 +222,32 @@ func (e *editor) finish(saved *kb.Article) {
 	e.u.unsaved = nil
 	e.u.editor = nil
 	e.done(saved)
+}
+
+// saveEntry is an entry of the editor in which Ctrl+S (Cmd+S on macOS)
+// saves the article.
+type saveEntry struct {
+	widget.Entry
+	save func()
+}
+
+// newSaveEntry makes a one-line or multi-line entry that calls save on
+// Ctrl+S.
+func newSaveEntry(multiLine bool, save func()) *saveEntry {
+	e := &saveEntry{save: save}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut saves on Ctrl+S and leaves other shortcuts to the entry.
+func (e *saveEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.KeyName == fyne.KeyS && cs.Modifier == fyne.KeyModifierShortcutDefault {
+		e.save()
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }

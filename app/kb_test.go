@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -241,7 +242,8 @@ func TestEditSaveHistoryDiffRestore(t *testing.T) {
 		t.Fatal("the editor closed although the user chose to keep the changes")
 	}
 	test.Type(e.note, "Kalender-Hinweis")
-	test.Tap(e.save)
+	// Ctrl+S in the body saves, like the Save button.
+	e.body.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
 	h.wait("editor closed", func() bool { return s.root.Objects[0] == s.browse })
 	h.wait("saved article shown", func() bool { return s.article != nil && s.article.a.Rev == 2 })
 	if s.article.a.Status != kb.StatusDraft {
