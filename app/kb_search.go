@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -377,7 +378,20 @@ func (s *kbScreen) newArticle() {
 }
 
 // edit opens the editor on a in place of the browse view.
+// An editor with unsaved changes is not replaced without asking.
 func (s *kbScreen) edit(a kb.Article) {
+	if old := s.u.editor; old != nil && old.dirty {
+		dialog.ShowConfirm(lang.X("kb.ed.unsaved", "Unsaved changes"),
+			lang.X("kb.ed.replace", "Another article has unsaved changes in the editor. Discard them and edit this one?"),
+			func(ok bool) {
+				if ok {
+					old.dirty = false
+					old.finish(nil)
+					s.edit(a)
+				}
+			}, s.u.window())
+		return
+	}
 	ed := newEditor(s.u, a, func(saved *kb.Article) {
 		s.root.Objects = []fyne.CanvasObject{s.browse}
 		s.root.Refresh()

@@ -509,3 +509,26 @@ func TestArrowKeysBrowseResults(t *testing.T) {
 		t.Errorf("the arrow keys changed the query to %q", s.search.Text)
 	}
 }
+
+func TestEditingAnotherArticleAsksFirst(t *testing.T) {
+	h := newHarness(t, kb.RoleTeamLead)
+	s := h.u.kbs
+	v := h.openArticle("kb-fibu-001")
+	test.Tap(v.edit)
+	first := h.u.editor
+	test.Type(first.body, "Entwurf ")
+	// From the review queue, the lead edits another article.
+	h.u.kbs.edit(kb.Article{ID: "kb-mrp-002", Title: "MRP", Status: kb.StatusReview})
+	if !strings.Contains(h.dialogText(), "unsaved changes") {
+		t.Fatalf("no warning, dialog %q", h.dialogText())
+	}
+	test.Tap(h.overlayButton("No"))
+	if h.u.editor != first || s.root.Objects[0] != first.root {
+		t.Fatal("the editor with unsaved changes was replaced")
+	}
+	h.u.kbs.edit(kb.Article{ID: "kb-mrp-002", Title: "MRP", Status: kb.StatusReview})
+	test.Tap(h.overlayButton("Yes"))
+	if h.u.editor == first || h.u.editor == nil || h.u.editor.orig.ID != "kb-mrp-002" {
+		t.Fatal("the second article is not in the editor")
+	}
+}
