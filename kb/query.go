@@ -174,7 +174,7 @@ func (ix *index) textQuery(ctx context.Context, pq parsedQuery) query.Query {
 	}
 	var should []query.Query
 	if len(terms) <= shortQueryTerms {
-		should = ix.shortTerms(ctx, terms, pq.partial)
+		should = ix.shortTerms(ctx, pq.free, terms, pq.partial)
 	} else {
 		should = ix.longTerms(ctx, terms)
 	}
@@ -287,14 +287,17 @@ func weightedFieldsQuery(term string, fuzzy int, boost, title float64) query.Que
 	)
 }
 
-// shortTerms are the clauses of a typed query: every term exact and, when
-// it is rare or unknown (a typo is), fuzzy; the unfinished last word also
-// as a prefix of the most frequent index terms that start with it.
-func (ix *index) shortTerms(ctx context.Context, terms []string, partial string) []query.Query {
+// shortTerms are the clauses of a typed query: every term exact, in the
+// other spellings of a compound (see compoundAlternatives) and, when it is
+// rare or unknown (a typo is), fuzzy; the unfinished last word also as a
+// prefix of the most frequent index terms that start with it.
+func (ix *index) shortTerms(ctx context.Context, free string, terms []string, partial string) []query.Query {
 	dfs, docs := ix.docFreqs(ctx, terms)
+	compounds := ix.compoundAlternatives(ctx, free, dfs)
 	var out []query.Query
 	for _, t := range terms {
 		alts := []query.Query{fieldsQuery(t, 0, 1)}
+		alts = append(alts, compounds[t]...)
 		if fz := fuzziness(t, dfs[t], docs); fz > 0 {
 			alts = append(alts, fieldsQuery(t, fz, fuzzyBoost))
 		}

@@ -34,6 +34,8 @@ func TestSearchFeatures(t *testing.T) {
 		name, text, first string
 	}{
 		{"umlaut typed as ae", "Druckauftrag haengt", "druck"},
+		{"compound written apart", "Drucker-Warteschlange ", "druck"},
+		{"compound written as one word", "Spoolerwarteschlange ", "druck"},
 		{"umlaut folded in the query", "Lösung Periode", "periode"},
 		{"inflected form", "Buchungsperioden", "periode"},
 		{"typo", "Buchungsperoide", "periode"},
@@ -212,5 +214,27 @@ func TestParseQuery(t *testing.T) {
 	}
 	if pq := parseQuery(`"offen`); len(pq.phrases) != 0 || !strings.Contains(pq.free, "offen") {
 		t.Errorf("unclosed quote: %+v", pq)
+	}
+}
+
+func TestCompoundAlternatives(t *testing.T) {
+	ix, _ := searchFixture(t)
+	ctx := context.Background()
+	// The index knows "Druckerwarteschlange" (title of "druck").
+	alts := ix.compoundAlternatives(ctx, "Drucker-Warteschlange", nil)
+	if len(alts["druck"]) != 1 || len(alts["warteschlang"]) != 1 {
+		t.Errorf("join: %v, want one alternative for both words", alts)
+	}
+	// "Spoolerwarteschlange" is unknown; "Spooler" and "Warteschlange"
+	// are known.
+	terms := ix.analyze("Spoolerwarteschlange")
+	dfs, _ := ix.docFreqs(ctx, terms)
+	alts = ix.compoundAlternatives(ctx, "Spoolerwarteschlange", dfs)
+	if len(terms) != 1 || len(alts[terms[0]]) != 1 {
+		t.Errorf("split of %v: %v, want one alternative", terms, alts)
+	}
+	// Known words are not split, stop words are not joined.
+	if alts := ix.compoundAlternatives(ctx, "Warteschlange der Drucker", map[string]uint64{"warteschlang": 1}); len(alts) != 0 {
+		t.Errorf("known words: %v, want no alternatives", alts)
 	}
 }
