@@ -254,6 +254,12 @@ func TestSettingsChangeRole(t *testing.T) {
 	h := newHarness(t, kb.RoleSpecialist)
 	s := newSettingsScreen(h.u)
 	h.w.SetContent(s.root)
+	s.name.SetText("  ")
+	test.Tap(s.save)
+	if !strings.Contains(h.dialogText(), "Please enter your name") || h.u.user.Name != "tester" {
+		t.Fatalf("an empty name was accepted: user %+v, dialog %q", h.u.user, h.dialogText())
+	}
+	test.Tap(h.overlayButton("OK"))
 	s.name.SetText("")
 	test.Type(s.name, "Anna Berg")
 	s.role.SetSelected("Team lead")

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"os"
 	osuser "os/user"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -128,9 +130,18 @@ func newSettingsScreen(u *ui) *settingsScreen {
 	return s
 }
 
-// apply saves name and role as the current user.
+// errNoName reports an empty user name in the settings.
+var errNoName = errors.New("the name is empty")
+
+// apply saves name and role as the current user. The name is required:
+// every revision records it.
 func (s *settingsScreen) apply() {
-	usr := kb.User{Name: s.name.Text, Role: s.u.user.Role}
+	name := strings.TrimSpace(s.name.Text)
+	if name == "" {
+		s.u.showError(lang.X("settings.err.noname", "Please enter your name. It is recorded in every revision you save."), errNoName)
+		return
+	}
+	usr := kb.User{Name: name, Role: s.u.user.Role}
 	for _, r := range roles {
 		if roleLabel(r) == s.role.Selected {
 			usr.Role = r
