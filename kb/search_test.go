@@ -2,8 +2,12 @@ package kb
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // searchFixture is a small index with articles chosen for the features
@@ -237,4 +241,55 @@ func TestCompoundAlternatives(t *testing.T) {
 	if alts := ix.compoundAlternatives(ctx, "Warteschlange der Drucker", map[string]uint64{"warteschlang": 1}); len(alts) != 0 {
 		t.Errorf("known words: %v, want no alternatives", alts)
 	}
+}
+
+// TestStoreSearch searches through the store: hits come from bbolt, the
+// index survives a reopen.
+func TestStoreSearch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "kb.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := Config{DB: db, IndexDir: filepath.Join(dir, "index")}
+	st, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := User{Name: "lead", Role: RoleTeamLead}
+	a, err := st.Save(ctx, Article{Title: "Lösung für gesperrte Buchungsperioden", Body: "Die **Periode** unter FIBU → Buchungsperioden öffnen.", Tags: []string{"fibu"}, Product: "ERP+", Status: StatusPublished, Lang: "de"}, lead, "neu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save(ctx, Article{Title: "Drucker offline", Body: "Spooler starten.", Status: StatusDraft, Lang: "de"}, lead, "neu"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(st *Store) {
+		t.Helper()
+		res, err := st.Search(ctx, Query{Text: "loesung buchungsperiode", Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 || res.Hits[0].ID != a.ID || res.Hits[0].Title != a.Title || res.Hits[0].Product != "ERP+" {
+			t.Fatalf("hits %+v, want %s", res.Hits, a.ID)
+		}
+		if !strings.Contains(res.Hits[0].Snippet, "<mark>Buchungsperioden</mark>") {
+			t.Errorf("snippet %q", res.Hits[0].Snippet)
+		}
+		if len(res.Facets.Tags) != 1 || res.Facets.Tags[0] != (FacetCount{"fibu", 1}) {
+			t.Errorf("tag facets %+v", res.Facets.Tags)
+		}
+	}
+	check(st)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	check(st)
 }
