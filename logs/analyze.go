@@ -126,10 +126,14 @@ func AnalyzeReader(ctx context.Context, r *Reader, cfg AnalyzeConfig) (*Analysis
 		go func() {
 			defer wg.Done()
 			for p := range work {
+				// One token arena per batch instead of a slice per line.
+				arena := make([]string, 0, len(p.b.lines)*12)
 				for i := range p.b.lines {
 					ln := &p.b.lines[i]
 					ln.hdr = SplitHeader(ln.text)
-					ln.toks = MaskTokens(make([]string, 0, 16), ln.hdr.Content)
+					start := len(arena)
+					arena = MaskTokens(arena, ln.hdr.Content)
+					ln.toks = arena[start:len(arena):len(arena)]
 				}
 				close(p.done)
 			}

@@ -269,7 +269,8 @@ var monthNo = map[string]time.Month{
 // the current year; time zones other than an explicit offset are UTC.
 // It returns the zero time when the text does not make a valid date.
 func parseTS(s string, kind tsKind) time.Time {
-	nums, month, offset := splitTS(s)
+	var buf [16]int
+	nums, month, offset := splitTS(buf[:0], s)
 	get := func(i int) int {
 		if i < len(nums) {
 			return nums[i]
@@ -357,8 +358,7 @@ func parseTS(s string, kind tsKind) time.Time {
 
 // splitTS returns the numbers, a month name and a "+hh:mm" offset (in
 // seconds) found in a timestamp.
-func splitTS(s string) (nums []int, month time.Month, offset int) {
-	nums = make([]int, 0, 8)
+func splitTS(nums []int, s string) (_ []int, month time.Month, offset int) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
