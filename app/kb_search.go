@@ -36,9 +36,11 @@ type kbScreen struct {
 	u      *ui
 	search *searchEntry
 	newBtn *widget.Button
-	info   *widget.Label
-	facets *widget.Accordion
-	rows   *fyne.Container
+	// importBtn imports a folder of Markdown files.
+	importBtn *widget.Button
+	info      *widget.Label
+	facets    *widget.Accordion
+	rows      *fyne.Container
 	// detail shows the article view or the history.
 	detail *fyne.Container
 	// root switches between the browse view and the editor.
@@ -80,6 +82,7 @@ func newKBScreen(u *ui) *kbScreen {
 		s.runSearch()
 	}
 	s.newBtn = widget.NewButtonWithIcon(lang.X("kb.new", "New article"), theme.ContentAddIcon(), s.newArticle)
+	s.importBtn = widget.NewButtonWithIcon(lang.X("kb.import.button", "Import…"), theme.FolderOpenIcon(), s.chooseImport)
 	s.info = widget.NewLabel("")
 	s.info.Truncation = fyne.TextTruncateEllipsis
 	s.facets = widget.NewAccordion()
@@ -92,7 +95,7 @@ func newKBScreen(u *ui) *kbScreen {
 	s.detail = container.NewStack(s.emptyDetail())
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.38
-	top := container.NewBorder(nil, nil, nil, s.newBtn, s.search)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.importBtn, s.newBtn), s.search)
 	s.browse = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
 	s.root = container.NewStack(s.browse)
 	u.onUser = append(u.onUser, func() {

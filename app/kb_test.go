@@ -532,3 +532,58 @@ func TestEditingAnotherArticleAsksFirst(t *testing.T) {
 		t.Fatal("the second article is not in the editor")
 	}
 }
+
+func TestImportFolder(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	s := h.u.kbs
+	dir := t.TempDir()
+	files := map[string]string{
+		"gut.md":     "---\ntitle: Lieferschein druckt doppelt\nstatus: draft\ntags: [druck]\n---\n## Problem\n\nDoppelt.\n",
+		"kaputt.md":  "---\ntitle: [unclosed\n---\nText\n",
+		"fertig.md":  "---\ntitle: Veröffentlicht vom Spezialisten\nstatus: published\n---\nText\n",
+		"notes.txt":  "not markdown",
+		"sub/neu.md": "# Neuer Artikel aus Unterordner\n\nInhalt.\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.wait("listing", func() bool { return len(s.rows.Objects) > 0 })
+	s.importDir(dir)
+	h.wait("summary", func() bool { return strings.Contains(h.dialogText(), "New articles:") })
+	text := h.dialogText()
+	for _, want := range []string{"New articles: 2", "not imported: 2", "kaputt.md", "fertig.md"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	h.wait("imported article listed", func() bool {
+		for _, title := range resultTitles(s) {
+			if title == "Neuer Artikel aus Unterordner" {
+				return true
+			}
+		}
+		return false
+	})
+	arts, err := h.u.kb.List(context.Background(), kb.Filter{Tag: "druck"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range arts {
+		if a.Title == "Lieferschein druckt doppelt" {
+			found = true
+			if a.Status != kb.StatusDraft || !strings.HasSuffix(a.Source, "gut.md") {
+				t.Errorf("imported article: status %s, source %q", a.Status, a.Source)
+			}
+		}
+	}
+	if !found {
+		t.Error("gut.md was not imported")
+	}
+}
