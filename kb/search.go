@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -71,8 +72,12 @@ const defaultLimit = 20
 // candidates than that, Total counts the unverified candidates.
 const maxPhraseCandidates = 300
 
-// facetSize is the number of values reported per facet.
-const facetSize = 30
+// facetSize is the number of values reported per facet; maxMetaValues
+// the number of tags, products and statuses counted in all.
+const (
+	facetSize     = 30
+	maxMetaValues = 10_000
+)
 
 // search runs q against the index; load fetches the articles of the hits
 // from the store, for titles, metadata and snippets.
@@ -100,9 +105,7 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 	req.Fields = nil
 	req.IncludeLocations = false
 	if q.Facets {
-		req.AddFacet(fieldTags, bleve.NewFacetRequest(fieldTags, facetSize))
-		req.AddFacet(fieldProduct, bleve.NewFacetRequest(fieldProduct, facetSize))
-		req.AddFacet(fieldStatus, bleve.NewFacetRequest(fieldStatus, facetSize))
+		req.AddFacet(fieldMeta, bleve.NewFacetRequest(fieldMeta, maxMetaValues))
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -146,11 +149,7 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 		}
 	}
 	if q.Facets {
-		out.Facets = Facets{
-			Tags:     facetCounts(res.Facets[fieldTags]),
-			Products: facetCounts(res.Facets[fieldProduct]),
-			Statuses: facetCounts(res.Facets[fieldStatus]),
-		}
+		out.Facets = facetCounts(res.Facets[fieldMeta])
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -159,48 +158,61 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 // applyFilters restricts tq to the tags, products and statuses of q.
 func applyFilters(tq query.Query, q Query) query.Query {
 	conj := []query.Query{tq}
-	add := func(field string, vals []string) {
+	add := func(prefix string, vals []string) {
 		if len(vals) == 0 {
 			return
 		}
 		var dis []query.Query
 		for _, v := range vals {
-			t := bleve.NewTermQuery(v)
-			t.SetField(field)
+			t := bleve.NewTermQuery(prefix + v)
+			t.SetField(fieldMeta)
 			dis = append(dis, t)
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}
-	add(fieldTags, q.Tags)
-	add(fieldProduct, q.Products)
+	add(metaTag, q.Tags)
+	add(metaProduct, q.Products)
 	st := make([]string, len(q.Statuses))
 	for i, s := range q.Statuses {
 		st[i] = string(s)
 	}
-	add(fieldStatus, st)
+	add(metaStatus, st)
 	if len(conj) == 1 {
 		return tq
 	}
 	return bleve.NewConjunctionQuery(conj...)
 }
 
-// facetCounts converts a bleve facet result, most frequent first.
-func facetCounts(fr *search.FacetResult) []FacetCount {
+// facetCounts splits the counts of fieldMeta into tags, products and
+// statuses, each most frequent first and at most facetSize long.
+func facetCounts(fr *search.FacetResult) Facets {
+	var f Facets
 	if fr == nil || fr.Terms == nil {
-		return nil
+		return f
 	}
-	terms := fr.Terms.Terms()
-	out := make([]FacetCount, 0, len(terms))
-	for _, t := range terms {
-		out = append(out, FacetCount{Value: t.Term, Count: t.Count})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+	for _, t := range fr.Terms.Terms() {
+		switch {
+		case strings.HasPrefix(t.Term, metaTag):
+			f.Tags = append(f.Tags, FacetCount{strings.TrimPrefix(t.Term, metaTag), t.Count})
+		case strings.HasPrefix(t.Term, metaProduct):
+			f.Products = append(f.Products, FacetCount{strings.TrimPrefix(t.Term, metaProduct), t.Count})
+		case strings.HasPrefix(t.Term, metaStatus):
+			f.Statuses = append(f.Statuses, FacetCount{strings.TrimPrefix(t.Term, metaStatus), t.Count})
 		}
-		return out[i].Value < out[j].Value
-	})
-	return out
+	}
+	for _, fc := range []*[]FacetCount{&f.Tags, &f.Products, &f.Statuses} {
+		sort.SliceStable(*fc, func(i, j int) bool {
+			a, b := (*fc)[i], (*fc)[j]
+			if a.Count != b.Count {
+				return a.Count > b.Count
+			}
+			return a.Value < b.Value
+		})
+		if len(*fc) > facetSize {
+			*fc = (*fc)[:facetSize]
+		}
+	}
+	return f
 }
 
 // Search finds articles for q: German and English stemming, umlaut
