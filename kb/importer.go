@@ -28,6 +28,9 @@ type ImportOptions struct {
 	// Files, when set, imports just these slash-separated paths of the file
 	// system instead of walking it.
 	Files []string
+	// Progress, when set, is called from Import's goroutine after each
+	// chunk of files with the number of files handled so far and in all.
+	Progress func(done, total int)
 }
 
 // ImportReport says what an import did.
@@ -109,12 +112,17 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, opt ImportOptions) (Impo
 		}
 	})
 	seen := make(map[string]string)
+	done := 0
 	for c := range chunks {
 		if err := ctx.Err(); err != nil {
 			return rep, fmt.Errorf("import: %w", err)
 		}
 		if err := s.importChunk(ctx, c, opt, seen, &rep); err != nil {
 			return rep, fmt.Errorf("import: %w", err)
+		}
+		done += len(c.files)
+		if opt.Progress != nil {
+			opt.Progress(done, len(files))
 		}
 	}
 	if err := ctx.Err(); err != nil {

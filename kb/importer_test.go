@@ -246,8 +246,17 @@ func TestImportCancelledLeavesConsistentStore(t *testing.T) {
 		t.Fatalf("index holds %d at %d, store %d at %d", n, s.ix.appliedSeq(), len(all), s.seq(t))
 	}
 	// The import can simply be run again.
-	rep, err = s.Import(context.Background(), os.DirFS(root), ImportOptions{By: alice})
+	var progress []int
+	rep, err = s.Import(context.Background(), os.DirFS(root), ImportOptions{By: alice, Progress: func(done, total int) {
+		if total != batchSize+500 {
+			t.Errorf("progress total %d", total)
+		}
+		progress = append(progress, done)
+	}})
 	if err != nil || rep.Added+rep.Unchanged != batchSize+500 || rep.Updated != 0 {
 		t.Fatalf("second import: %+v, %v", rep, err)
+	}
+	if len(progress) != 2 || progress[0] != batchSize || progress[1] != batchSize+500 {
+		t.Fatalf("progress %v", progress)
 	}
 }
