@@ -57,6 +57,8 @@ type logsScreen struct {
 	first time.Time
 	// merged is set while a merge of several logs is shown.
 	merged *mergedView
+	// analysis is the open file's template analysis, once done.
+	analysis *logs.Analysis
 }
 
 // levelChoices are the level filter's options and their minimum ranks.
@@ -168,7 +170,7 @@ func (s *logsScreen) openFile(path string) {
 	}
 	s.path, s.view, s.re, s.preview, s.first = path, nil, nil, nil, time.Time{}
 	s.expanded = map[int]bool{}
-	s.templates, s.hits = nil, nil
+	s.templates, s.hits, s.analysis = nil, nil, nil
 	s.fileLbl.SetText(path)
 	s.status.SetText(lang.X("logs.indexing", "Reading…"))
 	s.matchBtn.Disable()
@@ -210,7 +212,7 @@ func (s *logsScreen) openFile(path string) {
 			s.matchBtn.Enable()
 			s.list.Refresh()
 		})
-		a, err := logs.Analyze(ctx, path, logs.AnalyzeConfig{})
+		a, err := logs.Analyze(ctx, path, logs.AnalyzeConfig{KeepAssignments: true})
 		if err != nil {
 			if ctx.Err() == nil {
 				s.u.do(func() { s.u.showError(lang.X("logs.err.analyse", "The templates could not be computed."), err) })
@@ -222,7 +224,10 @@ func (s *logsScreen) openFile(path string) {
 			if ctx.Err() == nil {
 				s.templates = sum.Templates
 				s.first = a.First
+				s.analysis = a
 				s.tmplList.Refresh()
+				// Known problems are suggested as soon as a log is open.
+				s.findKnownProblems()
 			}
 		})
 	})
@@ -424,13 +429,17 @@ func (s *logsScreen) jumpToLine(line int) {
 
 // findKnownProblems matches the file against the knowledge base.
 func (s *logsScreen) findKnownProblems() {
-	path := s.path
+	path, a := s.path, s.analysis
 	s.matchBtn.Disable()
 	s.status.SetText(lang.X("logs.matching", "Looking for known problems…"))
 	s.u.goBackground(func(ctx context.Context) {
 		m, err := logs.NewMatcher(logs.MatcherConfig{KB: kbForLogs{s.u.kb}})
 		var hits []logs.Hit
-		if err == nil {
+		switch {
+		case err != nil:
+		case a != nil:
+			hits, err = m.Match(ctx, path, a, 20)
+		default:
 			hits, err = m.MatchFile(ctx, path, 20)
 		}
 		s.u.do(func() {

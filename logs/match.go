@@ -127,6 +127,19 @@ func (c *compiled) match(line, lower string) bool {
 // MatchFile reads the log at path and returns the matching articles, best
 // first, at most limit (all when limit <= 0).
 func (m *Matcher) MatchFile(ctx context.Context, path string, limit int) ([]Hit, error) {
+	cfg := m.cfg.Analyze
+	cfg.KeepAssignments = true
+	a, err := Analyze(ctx, path, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return m.Match(ctx, path, a, limit)
+}
+
+// Match is MatchFile with the file's analysis already done (with
+// KeepAssignments, for the evidence lines of search hits): only the
+// signature scan reads the file again.
+func (m *Matcher) Match(ctx context.Context, path string, a *Analysis, limit int) ([]Hit, error) {
 	sigs, err := m.cfg.KB.Signatures(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load error signatures: %w", err)
@@ -150,7 +163,7 @@ func (m *Matcher) MatchFile(ctx context.Context, path string, limit int) ([]Hit,
 	for _, h := range hits {
 		h.Score = 10 + math.Log2(1+float64(h.Count))
 	}
-	if err := m.searchTemplates(ctx, path, get); err != nil {
+	if err := m.searchTemplates(ctx, a, get); err != nil {
 		return nil, err
 	}
 	out := make([]Hit, 0, len(hits))
@@ -214,13 +227,7 @@ func (m *Matcher) scanSignatures(ctx context.Context, path string, comp []compil
 
 // searchTemplates sends the most frequent error templates to the search
 // and adds the articles found, with the template's lines as evidence.
-func (m *Matcher) searchTemplates(ctx context.Context, path string, get func(id, title, source string) *Hit) error {
-	cfg := m.cfg.Analyze
-	cfg.KeepAssignments = true
-	a, err := Analyze(ctx, path, cfg)
-	if err != nil {
-		return err
-	}
+func (m *Matcher) searchTemplates(ctx context.Context, a *Analysis, get func(id, title, source string) *Hit) error {
 	var errs []*TemplateStats
 	for _, st := range a.Templates {
 		if l := st.Level(); l == "ERROR" || l == "FATAL" {
