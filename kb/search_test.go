@@ -172,6 +172,14 @@ func TestSearchSnippetAndStaleHits(t *testing.T) {
 		t.Errorf("snippet %q keeps Markdown markup", s)
 	}
 
+	res, err = ix.search(ctx, Query{Text: "Warteschlnage "}, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || !strings.Contains(res.Hits[0].Snippet, "<mark>Warteschlange</mark>") {
+		t.Errorf("typo: hits %v, first snippet does not mark the word: %+v", ids(res), res.Hits)
+	}
+
 	// An article deleted from the store but still in the index is skipped.
 	partial := func(ids []string) (map[string]Article, error) {
 		m, err := load(ids)
@@ -190,10 +198,17 @@ func TestSearchSnippetAndStaleHits(t *testing.T) {
 }
 
 func TestSnippetHelpers(t *testing.T) {
-	for _, c := range [][2]string{{"abc", "abd"}, {"abc", "ab"}, {"abc", "xabc"}, {"abcd", "abdc"}} {
-		want := c != [2]string{"abcd", "abdc"}
-		if got := withinOneEdit(c[0], c[1]); got != want {
-			t.Errorf("withinOneEdit(%q, %q) = %v", c[0], c[1], got)
+	for _, c := range []struct {
+		a, b string
+		max  int
+		want bool
+	}{
+		{"abc", "abd", 1, true}, {"abc", "ab", 1, true}, {"abc", "xabc", 1, true},
+		{"abcd", "abdc", 1, false}, {"abcd", "abdc", 2, true}, {"periode", "peroide", 2, true},
+		{"abc", "xyz", 2, false}, {"", "ab", 2, true}, {"lösung", "losung", 1, true},
+	} {
+		if got := withinEdits(c.a, c.b, c.max); got != c.want {
+			t.Errorf("withinEdits(%q, %q, %d) = %v", c.a, c.b, c.max, got)
 		}
 	}
 	long := strings.Repeat("Wort ", 200) + "Ziel " + strings.Repeat("Wort ", 200)

@@ -59,7 +59,11 @@ func (h *highlighter) matches(t string) bool {
 		return true
 	}
 	for _, f := range h.fuzzy {
-		if withinOneEdit(t, f) {
+		max := 1
+		if utf8.RuneCountInString(f) >= fuzzy2MinLen {
+			max = 2
+		}
+		if withinEdits(t, f, max) {
 			return true
 		}
 	}
@@ -193,9 +197,9 @@ func plainText(md string) string {
 // mdMarkup removes inline Markdown markup.
 var mdMarkup = strings.NewReplacer("**", "", "__", "", "`", "", "|", " ", "![", "", "](", " (")
 
-// withinOneEdit reports whether a and b differ by at most one insertion,
-// deletion or substitution.
-func withinOneEdit(a, b string) bool {
+// withinEdits reports whether a and b differ by at most max insertions,
+// deletions or substitutions (Levenshtein distance).
+func withinEdits(a, b string, max int) bool {
 	if a == b {
 		return true
 	}
@@ -203,15 +207,29 @@ func withinOneEdit(a, b string) bool {
 	if len(ra) > len(rb) {
 		ra, rb = rb, ra
 	}
-	if len(rb)-len(ra) > 1 {
+	if len(rb)-len(ra) > max {
 		return false
 	}
-	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
-		i++
+	prev := make([]int, len(ra)+1)
+	cur := make([]int, len(ra)+1)
+	for i := range prev {
+		prev[i] = i
 	}
-	if len(ra) == len(rb) {
-		return string(ra[i+1:]) == string(rb[i+1:])
+	for j := 1; j <= len(rb); j++ {
+		cur[0] = j
+		best := cur[0]
+		for i := 1; i <= len(ra); i++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[i] = min(prev[i]+1, cur[i-1]+1, prev[i-1]+cost)
+			best = min(best, cur[i])
+		}
+		if best > max {
+			return false
+		}
+		prev, cur = cur, prev
 	}
-	return string(ra[i:]) == string(rb[i+1:])
+	return prev[len(ra)] <= max
 }
