@@ -275,7 +275,6 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 	if err := w.resume(); err != nil {
 		return "", "", err
 	}
-	defer w.finish() // error paths: stop the disk goroutine
 	if w.done < st.Size() {
 		rf, err := sc.Open(p)
 		if err != nil {
@@ -292,18 +291,12 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		_, err = rf.WriteTo(w)
 		stop()
 		rf.Close()
-		if ferr := w.finish(); ferr != nil {
-			return "", "", ferr
-		}
 		if ctx.Err() != nil {
 			return "", "", ctx.Err()
 		}
 		if err != nil && !errors.Is(err, errGrew) {
 			return "", "", err
 		}
-	}
-	if err := w.finish(); err != nil {
-		return "", "", err
 	}
 	w.report()
 	if err := f.Sync(); err != nil {
