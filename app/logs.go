@@ -46,6 +46,7 @@ type logsScreen struct {
 	level    *widget.Select
 	list     *widget.List
 	tmplList *widget.List
+	timeline *fyne.Container
 	hitsList *widget.List
 	matchBtn *widget.Button
 
@@ -121,8 +122,10 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.matchBtn = widget.NewButtonWithIcon(lang.X("logs.match", "Find known problems"), theme.SearchIcon(), s.findKnownProblems)
 	s.matchBtn.Disable()
 
+	s.timeline = container.NewStack()
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.X("logs.templates", "Templates"), s.tmplList),
+		container.NewTabItem(lang.X("logs.timeline", "Errors per minute"), s.timeline),
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
 	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, s.level), container.NewHBox(next, finding), s.search)
@@ -171,6 +174,8 @@ func (s *logsScreen) openFile(path string) {
 	s.path, s.view, s.re, s.preview, s.first = path, nil, nil, nil, time.Time{}
 	s.expanded = map[int]bool{}
 	s.templates, s.hits, s.analysis = nil, nil, nil
+	s.timeline.Objects = nil
+	s.timeline.Refresh()
 	s.fileLbl.SetText(path)
 	s.status.SetText(lang.X("logs.indexing", "Reading…"))
 	s.matchBtn.Disable()
@@ -226,6 +231,8 @@ func (s *logsScreen) openFile(path string) {
 				s.first = a.First
 				s.analysis = a
 				s.tmplList.Refresh()
+				s.timeline.Objects = []fyne.CanvasObject{timelineChart(sum.ErrorsPerMinute)}
+				s.timeline.Refresh()
 				// Known problems are suggested as soon as a log is open.
 				s.findKnownProblems()
 			}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -13,6 +14,7 @@ import (
 
 	"werkbank/cases"
 	"werkbank/kb"
+	"werkbank/logs"
 )
 
 // richText returns the text of a rendered list row.
@@ -70,6 +72,9 @@ func TestLogsScreen(t *testing.T) {
 		t.Fatalf("%d lines, %d entries", ls.ix.Lines(), ls.length())
 	}
 	h.wait("the suggested known problems", func() bool { return strings.Contains(ls.status.Text, "1 known problems") })
+	if len(ls.timeline.Objects) != 1 || !strings.Contains(strings.Join(texts(ls.timeline), " "), "peak 1 errors") {
+		t.Errorf("timeline %q", texts(ls.timeline))
+	}
 	row := ls.createItem()
 	ls.updateItem(0, row)
 	if got := richText(row); !strings.Contains(got, "       1  2026-11-27 10:00:01,000 INFO") {
@@ -281,4 +286,22 @@ func TestLogsMergeTwoFiles(t *testing.T) {
 		t.Errorf("merged copy left behind: %v", err)
 	}
 	h.wait("the log again", func() bool { return ls.ix != nil })
+}
+
+func TestTimelineBars(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	pts := []logs.MinuteCount{{Minute: t0, Count: 2}, {Minute: t0.Add(3 * time.Minute), Count: 5}}
+	bars, w := timelineBars(pts)
+	if fmt.Sprint(bars) != "[2 0 0 5]" || w != time.Minute {
+		t.Errorf("bars %v width %v", bars, w)
+	}
+	// A day of errors groups into at most maxBars bars of whole minutes.
+	pts = append(pts, logs.MinuteCount{Minute: t0.Add(24 * time.Hour), Count: 1})
+	bars, w = timelineBars(pts)
+	if len(bars) > maxBars || w != 7*time.Minute || bars[0] != 7 || bars[len(bars)-1] != 1 {
+		t.Errorf("%d bars of %v: first %d last %d", len(bars), w, bars[0], bars[len(bars)-1])
+	}
+	if bars, _ := timelineBars(nil); bars != nil {
+		t.Errorf("bars without points: %v", bars)
+	}
 }
