@@ -266,6 +266,8 @@ func (m *Matcher) searchTemplates(ctx context.Context, a *Analysis, get func(id,
 }
 
 // queryText turns a template into search words: the constant words only.
+// A template with fewer than two such words says too little to search for
+// and gives "".
 func queryText(t *Template) string {
 	var words []string
 	for _, tok := range t.Tokens {
@@ -276,6 +278,9 @@ func queryText(t *Template) string {
 		if len([]rune(w)) >= 3 && hasLetter(w) {
 			words = append(words, w)
 		}
+	}
+	if len(words) < 2 {
+		return ""
 	}
 	return strings.Join(words, " ")
 }
