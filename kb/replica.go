@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	wsync "werkbank/sync"
 )
@@ -50,6 +53,20 @@ func syncBody(a Article) (json.RawMessage, error) {
 		return nil, fmt.Errorf("encode article %s: %w", a.ID, err)
 	}
 	return b, nil
+}
+
+// State is the store's change sequence: it moves with every save, so the
+// sync client skips reading all articles while it stays the same.
+func (r *Replica) State(ctx context.Context) (string, error) {
+	var seq uint64
+	err := r.s.db.View(func(tx *bolt.Tx) error {
+		seq = storeSeq(tx)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("read change sequence: %w", err)
+	}
+	return strconv.FormatUint(seq, 10), ctx.Err()
 }
 
 // Scan lists every article.

@@ -37,6 +37,14 @@ type Replica interface {
 	Merge(ctx context.Context, base json.RawMessage, a, b Variant) (json.RawMessage, []Conflict, error)
 }
 
+// StateReporter is an optional interface of a Replica: State returns a
+// token that changes whenever the store's documents change (a change
+// counter, say). While it stays the same, the client skips the Scan for
+// local edits, which otherwise reads every document each round.
+type StateReporter interface {
+	State(ctx context.Context) (string, error)
+}
+
 // ClientConfig configures a Client.
 type ClientConfig struct {
 	// DB is the workspace's bbolt file; the client uses its own buckets.
@@ -75,6 +83,9 @@ type Client struct {
 	timeout  time.Duration
 
 	round stdsync.Mutex // one sync round at a time
+	// scanned is, per server id and kind, the replica's state at its last
+	// complete scan (see StateReporter); guarded by round.
+	scanned map[string]string
 	mu    stdsync.Mutex // guards conf and http
 	conf  remembered
 	http  *http.Client
@@ -90,7 +101,7 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{db: cfg.DB, blobs: bs, replicas: map[string]Replica{}, timeout: cfg.Timeout}
+	c := &Client{db: cfg.DB, blobs: bs, replicas: map[string]Replica{}, timeout: cfg.Timeout, scanned: map[string]string{}}
 	if c.timeout == 0 {
 		c.timeout = 60 * time.Second
 	}

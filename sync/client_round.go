@@ -165,6 +165,16 @@ var deletedHash = contentHash(true, nil, nil, nil, nil)
 func (c *Client) scan(ctx context.Context, sid string) (int, error) {
 	total := 0
 	for _, kind := range c.kinds {
+		var state string
+		if sr, ok := c.replicas[kind].(StateReporter); ok {
+			var err error
+			if state, err = sr.State(ctx); err != nil {
+				return total, fmt.Errorf("scan %s: %w", kind, err)
+			}
+			if prev, ok := c.scanned[sid+"/"+kind]; ok && prev == state {
+				continue
+			}
+		}
 		metas := map[string]docMeta{}
 		err := c.db.Update(func(tx *bolt.Tx) error {
 			sb, err := serverBucket(tx, sid)
@@ -214,6 +224,9 @@ func (c *Client) scan(ctx context.Context, sid string) (int, error) {
 			}
 			total += n + g
 			changed, gone = changed[n:], gone[g:]
+		}
+		if state != "" {
+			c.scanned[sid+"/"+kind] = state
 		}
 	}
 	return total, nil

@@ -83,6 +83,7 @@ func (c *Client) Resolve(ctx context.Context, kind, id string) error {
 	}
 	c.round.Lock()
 	defer c.round.Unlock()
+	clear(c.scanned) // the next scan must see the cleared hash
 	err := c.db.Update(func(tx *bolt.Tx) error {
 		servers := tx.Bucket(bucketClient).Bucket(bucketServers)
 		return servers.ForEachBucket(func(sid []byte) error {

@@ -83,11 +83,26 @@ func canonical(body json.RawMessage) (json.RawMessage, error) {
 	return json.Marshal(d)
 }
 
+// State is the bucket's change counter (StateReporter).
+func (r *testReplica) State(context.Context) (string, error) {
+	var n uint64
+	err := r.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(r.bucket()); b != nil {
+			n = b.Sequence()
+		}
+		return nil
+	})
+	return fmt.Sprint(n), err
+}
+
 func (r *testReplica) Put(ctx context.Context, items []Item) ([]Item, error) {
 	out := make([]Item, len(items))
 	err := r.db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(r.bucket())
 		if err != nil {
+			return err
+		}
+		if _, err := b.NextSequence(); err != nil {
 			return err
 		}
 		for i, it := range items {
@@ -114,6 +129,9 @@ func (r *testReplica) Delete(ctx context.Context, ids []string) error {
 		b := tx.Bucket(r.bucket())
 		if b == nil {
 			return nil
+		}
+		if _, err := b.NextSequence(); err != nil {
+			return err
 		}
 		for _, id := range ids {
 			if err := b.Delete([]byte(id)); err != nil {
@@ -314,4 +332,22 @@ func mustJSON(t testing.TB, v any) json.RawMessage {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// allDocs reads the whole change feed of a store, page by page.
+func allDocs(t testing.TB, s Store) []Doc {
+	t.Helper()
+	var out []Doc
+	var since uint64
+	for {
+		page, err := s.Changes(context.Background(), since, MaxBatch, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Docs...)
+		since = page.Next
+		if !page.More {
+			return out
+		}
+	}
 }
