@@ -86,10 +86,10 @@ type Client struct {
 	// scanned is, per server id and kind, the replica's state at its last
 	// complete scan (see StateReporter); guarded by round.
 	scanned map[string]string
-	mu    stdsync.Mutex // guards conf and http
-	conf  remembered
-	http  *http.Client
-	seen  string // fingerprint seen on first contact, not yet pinned
+	mu      stdsync.Mutex // guards conf and http
+	conf    remembered
+	http    *http.Client
+	seen    string // fingerprint seen on first contact, not yet pinned
 }
 
 // NewClient prepares the client's buckets and remembers cfg's server.
