@@ -27,6 +27,9 @@ type harness struct {
 	u     *ui
 	w     fyne.Window
 	queue chan func()
+	// winClosed is set by tests that close the window themselves (the
+	// test driver panics on a second Close).
+	winClosed bool
 }
 
 // newHarness builds the window for a user with the given role, with the
@@ -87,7 +90,11 @@ func newHarnessSeeded(t *testing.T, role kb.Role, seed bool) *harness {
 	h.w = test.NewWindow(u.content())
 	u.win = h.w
 	h.w.Resize(fyne.NewSize(1280, 800))
-	t.Cleanup(h.w.Close)
+	t.Cleanup(func() {
+		if !h.winClosed {
+			h.w.Close()
+		}
+	})
 	return h
 }
 
@@ -420,4 +427,33 @@ func TestScreensFitTheWindow(t *testing.T) {
 	fits("the loaded history")
 	test.Tap(h.u.kbs.newBtn)
 	fits("the editor")
+}
+
+func TestCloseAsksAboutUnsavedChangesAndStopsWork(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	h.wait("listing", func() bool { return len(h.u.kbs.rows.Objects) > 0 })
+	test.Tap(h.u.kbs.newBtn)
+	test.Type(h.u.editor.body, "halb fertig")
+	h.u.confirmClose(h.w)
+	if !strings.Contains(h.dialogText(), "unsaved changes") {
+		t.Fatalf("no warning on close, dialog %q", h.dialogText())
+	}
+	test.Tap(h.overlayButton("No"))
+	if h.u.ctx.Err() != nil {
+		t.Fatal("the window closed although the user kept the changes")
+	}
+	h.u.confirmClose(h.w)
+	h.winClosed = true
+	test.Tap(h.overlayButton("Yes"))
+	if h.u.ctx.Err() == nil {
+		t.Fatal("closing did not cancel the screens' work")
+	}
+	// After close no background work starts and the store is closed.
+	h.u.close()
+	ran := false
+	h.u.goBackground(func(context.Context) { ran = true })
+	h.u.wg.Wait()
+	if ran {
+		t.Error("background work started after close")
+	}
 }
