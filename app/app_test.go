@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -344,23 +347,58 @@ func TestLanguageSetting(t *testing.T) {
 }
 
 func TestTranslationsComplete(t *testing.T) {
-	// Every key of the English files has a German translation and the
-	// other way round.
-	for _, area := range []string{"app", "kb"} {
-		en, de := readTranslations(t, area+".en.json"), readTranslations(t, area+".de.json")
+	// Every translation file has its other language with the same keys,
+	// and every key that a screen asks for (lang.X with a literal key)
+	// has an English and a German text.
+	entries, err := assets.Translations.ReadDir("translations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]map[string]string{"en": {}, "de": {}}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".en.json")
+		if !ok {
+			continue
+		}
+		en, de := readTranslations(t, name+".en.json"), readTranslations(t, name+".de.json")
 		for k := range en {
 			if de[k] == "" {
-				t.Errorf("%s: %q has no German text", area, k)
+				t.Errorf("%s: %q has no German text", name, k)
 			}
+			all["en"][k] = en[k]
 		}
 		for k := range de {
 			if en[k] == "" {
-				t.Errorf("%s: %q has no English text", area, k)
+				t.Errorf("%s: %q has no English text", name, k)
+			}
+			all["de"][k] = de[k]
+		}
+	}
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := regexp.MustCompile(`lang\.X\(\s*"([^"]+)",`)
+	n := 0
+	for _, src := range sources {
+		if strings.HasSuffix(src, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range used.FindAllStringSubmatch(string(data), -1) {
+			n++
+			for _, l := range []string{"en", "de"} {
+				if all[l][m[1]] == "" {
+					t.Errorf("%s asks for %q, which has no %s text", src, m[1], l)
+				}
 			}
 		}
-		if len(en) < 10 {
-			t.Errorf("%s: only %d strings", area, len(en))
-		}
+	}
+	if n < 100 {
+		t.Errorf("only %d translated strings found in the screens", n)
 	}
 }
 
