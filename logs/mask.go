@@ -104,10 +104,10 @@ func isBoolean(t string) bool {
 }
 
 // authWords precede "for NAME" in sshd-style messages ("Failed password
-// for root").
+// for root", "Too many authentication failures for admin").
 var authWords = map[string]bool{
 	"password": true, "publickey": true, "keyboard-interactive/pam": true, "hostbased": true,
-	"gssapi-with-mic": true, "none": true, "passwort": true,
+	"gssapi-with-mic": true, "none": true, "passwort": true, "failures": true, "failure": true,
 }
 
 // nameContext reports that raw[k] follows a word that introduces a name.
