@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	wsync "werkbank/sync"
+)
+
+// startServeCLI runs "werkbank serve" in-process on a free loopback port
+// and returns its URL and certificate fingerprint.
+func startServeCLI(t *testing.T, data string) (url, fp string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, Env{Stdin: strings.NewReader(""), Stdout: pr, Stderr: &bytes.Buffer{}})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d", code)
+		}
+	})
+	re := regexp.MustCompile(`listening on (https://\S+)\ncertificate SHA-256 fingerprint ([0-9a-f]{64})`)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(pr.String()); m != nil {
+			return m[1], m[2]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("serve did not start: %q", pr.String())
+	return "", ""
+}
+
+func TestServeAndSyncCommands(t *testing.T) {
+	srvData := t.TempDir()
+	code, token, errs := runCLI(t, srvData, "", "serve", "user", "add", "--role", "teamlead", "lea")
+	token = strings.TrimSpace(token)
+	if code != 0 || len(token) != 64 {
+		t.Fatalf("user add: %d %q %s", code, token, errs)
+	}
+	if code, _, errs := runCLI(t, srvData, "", "serve", "user", "add", "--role", "boss", "x"); code != 2 || !strings.Contains(errs, "unknown role") {
+		t.Fatalf("bad role: %d %s", code, errs)
+	}
+	if code, out, _ := runCLI(t, srvData, "", "serve", "user", "list"); code != 0 || !strings.Contains(out, "lea\tteamlead") {
+		t.Fatalf("user list: %d %q", code, out)
+	}
+	url, fp := startServeCLI(t, srvData)
+
+	a, b := t.TempDir(), t.TempDir()
+	if code, _, errs := runCLI(t, a, "", "sync"); code != 2 || !strings.Contains(errs, "no sync server") {
+		t.Fatalf("sync without server: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, a, "", "sync", "--server", "http://x"); code != 2 {
+		t.Fatalf("plain http accepted: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, a, "", "case", "new", "--title", "Drucker druckt nicht", "--customer", "ACME", "--priority", "2"); code != 0 {
+		t.Fatalf("case new: %d %s", code, errs)
+	}
+	code, out, errs := runCLI(t, a, "", "sync", "--server", url, "--token", token)
+	if code != 0 || !strings.Contains(out, "pushed 1") {
+		t.Fatalf("first sync: %d %q %s", code, out, errs)
+	}
+	// b pins the fingerprint given; server and token are remembered.
+	if code, out, errs := runCLI(t, b, "", "sync", "--server", url, "--token", token, "--fingerprint", fp); code != 0 || !strings.Contains(out, "pulled 1") {
+		t.Fatalf("b: %d %q %s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, b, "", "sync", "--json")
+	var rep wsync.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Server != url {
+		t.Fatalf("remembered: %d %q %s", code, out, errs)
+	}
+	if code, out, _ := runCLI(t, b, "", "case", "list"); code != 0 || !strings.Contains(out, "Drucker") {
+		t.Fatalf("b's cases: %q", out)
+	}
+	// A wrong pin is refused.
+	if code, _, errs := runCLI(t, t.TempDir(), "", "sync", "--server", url, "--token", token, "--fingerprint", strings.Repeat("0", 64)); code != 1 || !strings.Contains(errs, "certificate changed") {
+		t.Fatalf("wrong pin: %d %s", code, errs)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
