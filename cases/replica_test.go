@@ -48,6 +48,16 @@ func TestReplicaCanonical(t *testing.T) {
 	if _, err := a.AddActivity(ctx, c.ID, Activity{Kind: KindNote, By: "anna", Text: "angerufen"}); err != nil {
 		t.Fatal(err)
 	}
+	st1, err := ra.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddActivity(ctx, c.ID, Activity{Kind: KindNote, By: "anna", Text: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	if st2, _ := ra.State(ctx); st2 == st1 {
+		t.Fatal("state did not change with a write")
+	}
 	items := scanAll(t, ra)
 	it := items[c.ID]
 	if strings.Contains(string(it.Body), `"revision":2`) || !strings.Contains(string(it.Body), "angerufen") {
@@ -63,7 +73,7 @@ func TestReplicaCanonical(t *testing.T) {
 		t.Fatalf("canonical form changed:\n%s\n%s", it.Body, stored[0].Body)
 	}
 	got, err := b.Get(ctx, c.ID)
-	if err != nil || len(got.Activities) != 2 || got.Priority != PriorityHigh {
+	if err != nil || len(got.Activities) != 3 || got.Priority != PriorityHigh {
 		t.Fatalf("stored %+v (%v)", got, err)
 	}
 }

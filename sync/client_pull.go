@@ -71,6 +71,15 @@ const (
 )
 
 func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page ChangesResponse, rep *Report) error {
+	// Edits made since the round's scan must reach the outbox before the
+	// page is planned, or storing the server's copy would overwrite them.
+	if c.changedSinceScan(ctx, sid) {
+		n, err := c.scan(ctx, sid)
+		if err != nil {
+			return err
+		}
+		rep.Scanned += n
+	}
 	plans := make([]*pulled, 0, len(page.Docs))
 	err := c.db.Update(func(tx *bolt.Tx) error {
 		sb, err := serverBucket(tx, sid)
@@ -112,6 +121,10 @@ func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page C
 		return err
 	}
 	if err := c.storeAll(ctx, plans); err != nil {
+		return err
+	}
+	// What the page stored is known; only later edits need a scan.
+	if err := c.noteStates(ctx, sid); err != nil {
 		return err
 	}
 	return c.db.Update(func(tx *bolt.Tx) error {
@@ -173,6 +186,36 @@ func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page C
 		}
 		return putUint(sb, keyCheckpoint, page.Next)
 	})
+}
+
+// changedSinceScan reports whether a replica that reports its state has
+// changed since it was last scanned.
+func (c *Client) changedSinceScan(ctx context.Context, sid string) bool {
+	for _, kind := range c.kinds {
+		sr, ok := c.replicas[kind].(StateReporter)
+		if !ok {
+			continue
+		}
+		st, err := sr.State(ctx)
+		if prev, seen := c.scanned[sid+"/"+kind]; err != nil || !seen || prev != st {
+			return true
+		}
+	}
+	return false
+}
+
+// noteStates records the replicas' states after the engine's own writes.
+func (c *Client) noteStates(ctx context.Context, sid string) error {
+	for _, kind := range c.kinds {
+		if sr, ok := c.replicas[kind].(StateReporter); ok {
+			st, err := sr.State(ctx)
+			if err != nil {
+				return fmt.Errorf("state of %s: %w", kind, err)
+			}
+			c.scanned[sid+"/"+kind] = st
+		}
+	}
+	return nil
 }
 
 // plan decides what to do with a pulled document.

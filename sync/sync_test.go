@@ -254,3 +254,49 @@ func TestPinnedFingerprint(t *testing.T) {
 	ok := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
 	ok.sync()
 }
+
+// hookReplica runs hook once, at its n-th State call: an edit made while a
+// round is between its scan and storing a pulled page.
+type hookReplica struct {
+	*testReplica
+	calls, n int
+	hook     func()
+}
+
+func (h *hookReplica) State(ctx context.Context) (string, error) {
+	h.calls++
+	if h.calls == h.n {
+		h.hook()
+	}
+	return h.testReplica.State(ctx)
+}
+
+func TestEditDuringPullIsKept(t *testing.T) {
+	ts := startTestServer(t)
+	a := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	b := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	a.put(KindCase, "X", testDoc{Title: "x", Body: "1\n2\n3\n"})
+	a.sync()
+	b.sync()
+	b.put(KindCase, "X", testDoc{Title: "x", Body: "1 by b\n2\n3\n"})
+	b.sync()
+
+	// a's client with a replica that edits X right after the scan.
+	h := &hookReplica{testReplica: a.reps[KindCase], n: 2}
+	h.hook = func() { a.put(KindCase, "X", testDoc{Title: "x", Body: "1\n2\n3 by a\n"}) }
+	c, err := NewClient(context.Background(), ClientConfig{DB: a.db, BlobDir: a.dir + "/attachments", Replicas: []Replica{h}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h.calls < 2 {
+		t.Fatalf("the hook did not run (%d State calls)", h.calls)
+	}
+	b.sync()
+	d, _ := b.get(KindCase, "X")
+	if d.Body != "1 by b\n2\n3 by a\n" {
+		t.Fatalf("edit lost: %q", d.Body)
+	}
+}
