@@ -12,9 +12,11 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
 	"werkbank/cases"
@@ -63,17 +65,37 @@ func fillRect(img *image.RGBA, r image.Rectangle, c color.Color) {
 	draw.Draw(img, r.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Src)
 }
 
-// ascii spells what the ASCII-only chart font cannot show.
-var ascii = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss", "…", "...", "–", "-", "·", "-")
+// chartFace is Go Regular at 12 px: it covers Latin-1 and the usual
+// punctuation, so "Fälle", "Priorität", "…" and "–" are drawn as written.
+// Its metrics are fixed, so every chart looks the same on every system.
+var chartFace = sync.OnceValue(func() font.Face {
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		panic(fmt.Sprintf("parse the embedded Go Regular font: %v", err)) // the font is compiled in; this cannot fail at run time
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 12, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		panic(fmt.Sprintf("make the chart font face: %v", err))
+	}
+	return face
+})
+
+// faceMu guards chartFace: an opentype face caches glyphs and is not safe
+// for concurrent use.
+var faceMu sync.Mutex
 
 // text draws s with its baseline at (x, y).
 func text(img *image.RGBA, x, y int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: &image.Uniform{c}, Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(ascii.Replace(s))
+	faceMu.Lock()
+	defer faceMu.Unlock()
+	d := font.Drawer{Dst: img, Src: &image.Uniform{c}, Face: chartFace(), Dot: fixed.P(x, y)}
+	d.DrawString(s)
 }
 
 func textWidth(s string) int {
-	return font.MeasureString(basicfont.Face7x13, ascii.Replace(s)).Round()
+	faceMu.Lock()
+	defer faceMu.Unlock()
+	return font.MeasureString(chartFace(), s).Round()
 }
 
 // render draws the chart.
@@ -149,9 +171,9 @@ func (ch barChart) render() *image.RGBA {
 			label := ch.yFmt(sum)
 			text(img, x+(barW-textWidth(label))/2, base-3, label, ink)
 		}
-		label := []rune(ascii.Replace(cat))
-		if n := slot / 7; len(label) > n && n > 3 {
-			label = append(label[:n-3], []rune("...")...)
+		label := []rune(cat)
+		for len(label) > 1 && textWidth(string(label)) > slot-4 {
+			label = append(label[:len(label)-2], '…')
 		}
 		text(img, padL+i*slot+(slot-textWidth(string(label)))/2, y0+16, string(label), ink)
 	}
