@@ -226,6 +226,7 @@ type APIError struct {
 	ErrorResponse
 }
 
+// Error says what the server answered.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("server answered %d %s: %s", e.Status, http.StatusText(e.Status), e.ErrorResponse.Error)
 }

@@ -76,6 +76,7 @@ type RejectError struct {
 	Docs   []DocReject
 }
 
+// Error lists the refused documents and why.
 func (e *RejectError) Error() string {
 	var parts []string
 	for _, d := range e.Docs {
