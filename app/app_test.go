@@ -26,7 +26,7 @@ import (
 // articles, driven by the Fyne test driver. Work that the screens hand to
 // the Fyne goroutine is queued and run by wait, on the test goroutine.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	u     *ui
 	w     fyne.Window
 	queue chan func()
@@ -37,14 +37,14 @@ type harness struct {
 
 // newHarness builds the window for a user with the given role, with the
 // demo articles.
-func newHarness(t *testing.T, role kb.Role) *harness {
+func newHarness(t testing.TB, role kb.Role) *harness {
 	t.Helper()
 	return newHarnessSeeded(t, role, true)
 }
 
 // newHarnessSeeded builds the window; seed imports the demo articles
 // before the window is built.
-func newHarnessSeeded(t *testing.T, role kb.Role, seed bool) *harness {
+func newHarnessSeeded(t testing.TB, role kb.Role, seed bool) *harness {
 	t.Helper()
 	t.Setenv("LANG", "en_US.UTF-8")
 	t.Setenv("LANGUAGE", "")

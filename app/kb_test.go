@@ -587,3 +587,27 @@ func TestImportFolder(t *testing.T) {
 		t.Error("gut.md was not imported")
 	}
 }
+
+// BenchmarkSearchToScreen measures what the user waits for after the
+// debounce: from starting a search (typed query, background search on the
+// 40 demo articles) to the result rows on the screen.
+func BenchmarkSearchToScreen(b *testing.B) {
+	h := newHarness(b, kb.RoleSpecialist)
+	s := h.u.kbs
+	h.wait("listing", func() bool { return len(s.rows.Objects) > 0 })
+	h.settle()
+	queries := []string{"Buchungsperiode gesperrt", "Drucker Warteschlange", "PRN-2031", "MRP Bestellvorschläge doppelt", "Kerberos clock skew"}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := queries[i%len(queries)]
+		i++
+		s.search.SetText(q)
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		s.info.SetText("")
+		s.runSearch()
+		h.wait("results", func() bool { return strings.HasPrefix(s.info.Text, "Results:") && len(s.rows.Objects) > 0 })
+	}
+}
