@@ -15,7 +15,7 @@ import (
 
 // startServeCLI runs "werkbank serve" in-process on a free loopback port
 // and returns its URL and certificate fingerprint.
-func startServeCLI(t *testing.T, data string) (url, fp string) {
+func startServeCLI(t testing.TB, data string) (url, fp string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr := &lockedBuffer{}
