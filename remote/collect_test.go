@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // writeRandom writes n pseudo-random bytes to file and returns their SHA-256.
@@ -266,4 +267,37 @@ func TestSFTPReadSizeFromOpenSSH(t *testing.T) {
 	if n != 261120 {
 		t.Fatalf("read size %d", n)
 	}
+}
+
+func TestCollectRecoversFromHangingConnection(t *testing.T) {
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	proxy := startProxy(t, srv.Addr())
+	env.trustAs(t, proxy.Addr(), srv.HostKey)
+	// Keep-alive probes every 100 ms: a silent connection is given up
+	// after 300 ms.
+	r := env.remote(t, func(c *Config) { c.KeepAlive = 100 * time.Millisecond })
+	file := filepath.Join(t.TempDir(), "big.log")
+	const size = 16 << 20
+	want := writeRandom(t, file, size, 11)
+	ctx := context.Background()
+	s, err := r.Open(ctx, SessionRequest{Case: "C-14", Reason: "r", Target: currentUser(t) + "@" + proxy.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var once sync.Once
+	res, err := s.Collect(ctx, CollectOptions{Paths: []string{file}, Progress: func(p Progress) {
+		if p.Done >= 4<<20 {
+			once.Do(proxy.Freeze)
+		}
+	}})
+	if err != nil || len(res.Files) != 1 || res.Files[0].SHA256 != want {
+		t.Fatalf("%v %+v", err, res)
+	}
+	s.Close()
+	if !slices.Contains(eventTypes(readEvents(t, s.AuditPath)), EventReconnect) {
+		t.Fatal("no reconnect on record")
+	}
+	verifyOK(t, r, s.AuditPath)
 }

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -216,13 +215,19 @@ func UserKey(t testing.TB, dir, name string, passphrase []byte) (string, ssh.Pub
 }
 
 // Proxy forwards TCP connections to a server; Cut drops every open
-// connection as a broken network would.
+// connection as a broken network would, Freeze makes them hang.
 type Proxy struct {
 	l     net.Listener
 	to    string
 	mu    sync.Mutex
-	conns []net.Conn
+	pairs []*pair
 	wg    sync.WaitGroup
+}
+
+// pair is one forwarded connection.
+type pair struct {
+	client, server net.Conn
+	frozen         chan struct{} // closed by Freeze
 }
 
 // StartProxy listens on 127.0.0.1 and forwards to the address to; it stops
@@ -259,21 +264,62 @@ func (p *Proxy) serve() {
 			c.Close()
 			continue
 		}
+		pr := &pair{client: c, server: s, frozen: make(chan struct{})}
 		p.mu.Lock()
-		p.conns = append(p.conns, c, s)
+		p.pairs = append(p.pairs, pr)
 		p.mu.Unlock()
 		p.wg.Add(2)
-		go func() { defer p.wg.Done(); _, _ = io.Copy(s, c); s.Close() }()
-		go func() { defer p.wg.Done(); _, _ = io.Copy(c, s); c.Close() }()
+		go func() { defer p.wg.Done(); pr.forward(s, c) }()
+		go func() { defer p.wg.Done(); pr.forward(c, s) }()
 	}
+}
+
+// forward copies until an error or until the pair is frozen; a frozen
+// pair stays open but silent.
+func (pr *pair) forward(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		select {
+		case <-pr.frozen:
+			return
+		default:
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	dst.Close()
+	src.Close()
 }
 
 // Cut closes every connection through the proxy.
 func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
+	for _, pr := range p.pairs {
+		pr.client.Close()
+		pr.server.Close()
 	}
-	p.conns = nil
+	p.pairs = nil
+}
+
+// Freeze makes every open connection hang: nothing more is forwarded, but
+// nothing is closed either (until Cut or the end of the test). New
+// connections work.
+func (p *Proxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pr := range p.pairs {
+		select {
+		case <-pr.frozen:
+		default:
+			close(pr.frozen)
+		}
+	}
 }
