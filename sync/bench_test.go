@@ -1,8 +1,11 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -228,4 +231,74 @@ func newKindPeer(b testing.TB, kind, url, token, fp string) *kindPeer {
 		b.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkServerPushLoad loads the server alone: 50 concurrent clients
+// (plain HTTPS, no local store) each push 1,000 changes in batches of 100
+// and pull them back, as a client's round does. Nothing may be lost; the
+// 95th percentile of push requests should stay ≤ 100 ms.
+func BenchmarkServerPushLoad(b *testing.B) {
+	const clients, rounds, perRound = 50, 10, 100
+	body := mustJSON(b, realisticDoc(KindCase, 1))
+	for range b.N {
+		ts := startTestServer(b)
+		srv, err := NewServer(ServerConfig{Store: ts.store, BlobDir: filepath.Join(ts.dir, "blobs")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tm := &timing{next: srv.Handler()}
+		url, fp := serveHandler(b, ts.dir, tm)
+		start := time.Now()
+		var wg stdsync.WaitGroup
+		errs := make(chan error, clients)
+		for i := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hc := &http.Client{Transport: &http.Transport{TLSClientConfig: PinnedTLS(fp, nil)}}
+				replica := fmt.Sprintf("r%02d", i)
+				for r := range rounds {
+					req := PushRequest{Batch: fmt.Sprintf("b%d", r), Replica: replica}
+					for k := range perRound {
+						req.Docs = append(req.Docs, Doc{Kind: KindCase, ID: fmt.Sprintf("c%02d-%04d", i, r*perRound+k), Version: Version{replica: uint64(r + 1)}, Replica: replica, Body: body})
+					}
+					raw, err := json.Marshal(req)
+					if err != nil {
+						errs <- err
+						return
+					}
+					hreq, err := http.NewRequest("POST", url+APIPrefix+"/push", bytes.NewReader(raw))
+					if err != nil {
+						errs <- err
+						return
+					}
+					hreq.Header.Set("Authorization", "Bearer "+ts.tokens[RoleSpecialist])
+					resp, err := hc.Do(hreq)
+					if err != nil {
+						errs <- err
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body) // drained for the next request
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						errs <- fmt.Errorf("push: %s", resp.Status)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		if n := len(allDocs(b, ts.store)); n != clients*rounds*perRound {
+			b.Fatalf("server holds %d of %d documents", n, clients*rounds*perRound)
+		}
+		slices.Sort(tm.push)
+		b.ReportMetric(float64(tm.push[len(tm.push)*95/100].Microseconds())/1000, "ms/push-p95")
+		b.ReportMetric(float64(tm.push[len(tm.push)/2].Microseconds())/1000, "ms/push-p50")
+		b.ReportMetric(elapsed.Seconds(), "s/total")
+	}
 }

@@ -206,7 +206,7 @@ func (s *BoltStore) Push(ctx context.Context, user string, req PushRequest, chec
 // retries a failed batch member alone), so it keeps no state outside tx.
 func pushTx(tx *bolt.Tx, user string, req PushRequest, check CheckFunc) (PushResponse, error) {
 	batches := tx.Bucket(bucketBatches)
-	bkey := []byte(user + "\x00" + req.Batch)
+	bkey := []byte(user + "\x00" + req.Replica + "\x00" + req.Batch)
 	if old := batches.Get(bkey); old != nil {
 		var resp PushResponse
 		if err := json.Unmarshal(old, &resp); err != nil {
