@@ -204,9 +204,14 @@ func TestMarkdownTableImageAndBlocks(t *testing.T) {
 			}
 		case *fyne.Container:
 			tables++
-			// Two columns, three rows; the short row is padded.
-			if n := len(o.Objects); n != 6 {
-				t.Errorf("table has %d cells, want 6", n)
+			// Three rows of two cells; the short row is padded.
+			if n := len(o.Objects); n != 3 {
+				t.Errorf("table has %d rows, want 3", n)
+			}
+			for _, row := range o.Objects {
+				if n := len(row.(*fyne.Container).Objects); n != 2 {
+					t.Errorf("table row has %d cells, want 2", n)
+				}
 			}
 		}
 	}

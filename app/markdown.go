@@ -269,16 +269,17 @@ func (r *mdRenderer) image(dest, title string) widget.RichTextSegment {
 	return &widget.ImageSegment{Source: uri, Title: title, Alignment: fyne.TextAlignLeading}
 }
 
-// table renders a GFM table as a grid of cells, the header bold on a
-// tinted background.
+// table renders a GFM table as rows of equally wide cells, the header
+// bold on a tinted background.
 func (r *mdRenderer) table(t *extast.Table) fyne.CanvasObject {
 	cols := len(t.Alignments)
 	if cols == 0 {
 		cols = 1
 	}
-	var cells []fyne.CanvasObject
+	var rows []fyne.CanvasObject
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		_, header := row.(*extast.TableHeader)
+		var cells []fyne.CanvasObject
 		i := 0
 		for c := row.FirstChild(); c != nil && i < cols; c = c.NextSibling() {
 			base := widget.RichTextStyleInline
@@ -301,8 +302,11 @@ func (r *mdRenderer) table(t *extast.Table) fyne.CanvasObject {
 		for ; i < cols; i++ {
 			cells = append(cells, tableCell(widget.NewRichText(), header))
 		}
+		// One grid per row: each row is as high as its own tallest cell,
+		// the columns line up because every row has the same count.
+		rows = append(rows, container.New(layout.NewGridLayoutWithColumns(cols), cells...))
 	}
-	return container.New(layout.NewGridLayoutWithColumns(cols), cells...)
+	return container.New(layout.NewCustomPaddedVBoxLayout(0), rows...)
 }
 
 // tableCell frames a cell's content.
