@@ -150,6 +150,9 @@ func (s *syncBar) show(st wsync.Status, rep wsync.Report, err error) {
 	if st.Pending > 0 {
 		parts = append(parts, lang.X("sync.pending", "{{.N}} pending", map[string]any{"N": st.Pending}))
 	}
+	if st.Held > 0 {
+		parts = append(parts, lang.X("sync.held", "{{.N}} refused by the server", map[string]any{"N": st.Held}))
+	}
 	s.state.SetText(strings.Join(parts, " · "))
 	if err != nil && !errors.Is(err, wsync.ErrNoServer) {
 		s.state.SetText(s.state.Text + " ⚠")
