@@ -57,7 +57,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	ready := false
 	err := s.db.View(func(tx *bolt.Tx) error {
 		meta, cb := tx.Bucket(bucketMeta), tx.Bucket(bucketContracts)
-		if meta == nil || cb == nil || string(meta.Get(keySchema)) != strconv.Itoa(schemaVersion) || !indexCurrent(tx) || cb.Stats().KeyN == 0 {
+		if meta == nil || cb == nil || string(meta.Get(keySchema)) != strconv.Itoa(schemaVersion) || !indexCurrent(tx) || !searchCurrent(tx) || cb.Stats().KeyN == 0 {
 			return nil
 		}
 		ready = true
@@ -80,7 +80,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 				return err
 			}
 			if !indexCurrent(tx) {
-				return s.rebuildIndex(tx, s.now())
+				if err := s.rebuildIndex(tx, s.now()); err != nil {
+					return err
+				}
+			}
+			if !searchCurrent(tx) {
+				return rebuildSearch(tx)
 			}
 			return nil
 		})
@@ -246,6 +251,9 @@ func (s *Store) save(tx *bolt.Tx, c *Case, now time.Time) error {
 	}
 	if err := putJSON(tx.Bucket(bucketCases), c.ID, c); err != nil {
 		return fmt.Errorf("store case %s: %w", c.ID, err)
+	}
+	if err := indexTerms(tx, c); err != nil {
+		return err
 	}
 	return putIndex(tx, c, sla)
 }
