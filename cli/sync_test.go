@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,13 +17,13 @@ import (
 
 // startServeCLI runs "werkbank serve" in-process on a free loopback port
 // and returns its URL and certificate fingerprint.
-func startServeCLI(t testing.TB, data string) (url, fp string) {
+func startServeCLI(t testing.TB, data string, extra ...string) (url, fp string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr := &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, Env{Stdin: strings.NewReader(""), Stdout: pr, Stderr: &bytes.Buffer{}})
+		done <- Main(ctx, append([]string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, extra...), Env{Stdin: strings.NewReader(""), Stdout: pr, Stderr: &bytes.Buffer{}})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -104,4 +106,23 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+func TestServeGivenCertificate(t *testing.T) {
+	certDir := t.TempDir()
+	cert, err := wsync.SelfSignedCertificate(certDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	_, fp := startServeCLI(t, data, "--tls-cert", filepath.Join(certDir, wsync.CertFile), "--tls-key", filepath.Join(certDir, wsync.KeyFile))
+	if fp != wsync.Fingerprint(cert.Certificate[0]) {
+		t.Fatalf("serving %s, not the given certificate", fp)
+	}
+	if _, err := os.Stat(filepath.Join(data, wsync.CertFile)); err == nil {
+		t.Fatal("made its own certificate although one was given")
+	}
+	if code, _, errs := runCLI(t, data, "", "serve", "--tls-cert", "x.pem"); code != 2 || !strings.Contains(errs, "go together") {
+		t.Fatalf("cert without key: %d %s", code, errs)
+	}
 }
