@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestVersionCompare(t *testing.T) {
@@ -298,5 +301,54 @@ func TestEditDuringPullIsKept(t *testing.T) {
 	d, _ := b.get(KindCase, "X")
 	if d.Body != "1 by b\n2\n3 by a\n" {
 		t.Fatalf("edit lost: %q", d.Body)
+	}
+}
+
+// TestInflightBatchReplayed: the server applied a batch but the answer was
+// lost; the next round sends the same batch id and the server answers
+// from its record without storing anything twice.
+func TestInflightBatchReplayed(t *testing.T) {
+	ts := startTestServer(t)
+	a := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	a.put(KindCase, "C", testDoc{Title: "once"})
+	ctx := context.Background()
+	info, err := a.client.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.client.scan(ctx, info.ServerID); err != nil {
+		t.Fatal(err)
+	}
+	var in inflight
+	err = a.db.Update(func(tx *bolt.Tx) error {
+		sb, err := serverBucket(tx, info.ServerID)
+		if err != nil {
+			return err
+		}
+		var d Doc
+		if _, err := getJSON(sb.Bucket(bucketOutbox), []byte("case/C"), &d); err != nil {
+			return err
+		}
+		in = inflight{Batch: "lost-answer", Docs: []Doc{d}}
+		return putJSON(sb, keyInflight, in)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The batch reaches the server; its answer is dropped.
+	err = a.client.call(ctx, "POST", "/push", nil, PushRequest{Batch: in.Batch, Replica: a.client.ReplicaID(), Docs: in.Docs}, func(io.Reader) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, _ := ts.store.Seq(ctx)
+	rep := a.sync()
+	if rep.Pushed != 0 {
+		t.Fatalf("pushed again: %+v", rep)
+	}
+	if after, _ := ts.store.Seq(ctx); after != seq {
+		t.Fatalf("the replay changed the server: seq %d → %d", seq, after)
+	}
+	if st, _ := a.client.Status(ctx); st.Pending != 0 {
+		t.Fatalf("still pending: %+v", st)
 	}
 }
