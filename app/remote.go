@@ -53,6 +53,11 @@ type remoteScreen struct {
 	// terminal.
 	shellWin  fyne.Window
 	shellTerm *termView
+	// selected is the chosen session (-1: none); playBtn plays its
+	// recording in player.
+	selected int
+	playBtn  *widget.Button
+	player   *player
 }
 
 // openRemoteFor shows the remote screen with the case chosen; the cases
@@ -67,7 +72,7 @@ func (u *ui) openRemoteFor(caseID string) {
 
 // buildRemoteScreen makes the remote-sessions screen.
 func buildRemoteScreen(u *ui) fyne.CanvasObject {
-	s := &remoteScreen{u: u, startTerminal: startSystemTerminal}
+	s := &remoteScreen{u: u, startTerminal: startSystemTerminal, selected: -1}
 	u.rs = s
 	s.caseSel = widget.NewSelect(nil, func(string) { s.reloadSessions() })
 	s.caseSel.PlaceHolder = lang.X("remote.case.placeholder", "Choose the case")
@@ -93,6 +98,8 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.list = widget.NewList(func() int { return len(s.sessions) }, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) { s.showSession(id) }
+	s.playBtn = widget.NewButtonWithIcon(lang.X("remote.play", "Play recording"), theme.MediaPlayIcon(), s.playSelected)
+	s.playBtn.Disable()
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("remote.case", "Case"), s.caseSel),
@@ -103,7 +110,8 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	actions := container.NewHBox(s.collBtn, s.shellBtn, s.termBtn, refresh)
 	left := container.NewBorder(container.NewVBox(form, actions, s.status), nil, nil, nil, s.output)
 	head := widget.NewLabelWithStyle(lang.X("remote.sessions", "SSH sessions of the case (audit verified)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	right := container.NewVSplit(container.NewBorder(head, nil, nil, nil, s.list), container.NewVScroll(s.detail))
+	right := container.NewVSplit(container.NewBorder(head, nil, nil, nil, s.list),
+		container.NewBorder(nil, container.NewHBox(s.playBtn), nil, nil, container.NewVScroll(s.detail)))
 	right.Offset = 0.6
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55
@@ -149,6 +157,8 @@ func (s *remoteScreen) showSession(id int) {
 		return
 	}
 	r := s.sessions[id]
+	s.selected = id
+	setEnabled(s.playBtn, len(r.Recordings) > 0)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n%s: %s\n",
 		lang.X("remote.detail.session", "Session"), r.Session,
@@ -245,6 +255,8 @@ func (s *remoteScreen) reloadSessions() {
 				return
 			}
 			s.sessions = res
+			s.selected = -1
+			setEnabled(s.playBtn, false)
 			s.list.UnselectAll()
 			s.list.Refresh()
 			s.detail.SetText("")

@@ -34,6 +34,8 @@ type termView struct {
 	// onResize tells the remote side about a new size (set once the
 	// shell runs).
 	onResize func(cols, rows int)
+	// fixed keeps the size when the widget is resized (playback).
+	fixed bool
 
 	mu      sync.Mutex
 	pending bool // a redraw is scheduled
@@ -56,25 +58,31 @@ func newTermView(cols, rows int, do func(func())) *termView {
 func (t *termView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.grid) }
 
 // Resize fits the terminal to the new size: as many cells as fit, at
-// least 20×5; the emulator and the remote side learn the new size.
+// least 20×5; the emulator and the remote side learn the new size. A fixed
+// terminal (playback) keeps its size.
 func (t *termView) Resize(size fyne.Size) {
 	t.BaseWidget.Resize(size)
 	cell := fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
-	if cell.Width <= 0 || cell.Height <= 0 {
+	if t.fixed || cell.Width <= 0 || cell.Height <= 0 {
 		return
 	}
 	cols, rows := max(int(size.Width/cell.Width), 20), max(int(size.Height/cell.Height), 5)
-	if cols == t.cols && rows == t.rows {
+	if c, r := t.size(); c == cols && r == rows {
 		return
 	}
+	t.setSize(cols, rows)
+	if t.onResize != nil {
+		t.onResize(cols, rows)
+	}
+}
+
+// setSize changes the emulator's size and redraws (from any goroutine).
+func (t *termView) setSize(cols, rows int) {
 	t.mu.Lock()
 	t.cols, t.rows = cols, rows
 	t.mu.Unlock()
 	t.emu.Resize(cols, rows)
-	if t.onResize != nil {
-		t.onResize(cols, rows)
-	}
-	t.redraw()
+	t.do(t.redraw)
 }
 
 // size returns the current size in cells.

@@ -210,4 +210,51 @@ func TestInAppShellTerminal(t *testing.T) {
 	if err != nil || !strings.Contains(string(rec), "tv-42") {
 		t.Fatalf("recording: %v", err)
 	}
+	// The session's recording plays back in the app.
+	rs.list.Select(0)
+	test.Tap(rs.playBtn)
+	if rs.player == nil {
+		t.Fatal("no player")
+	}
+	test.Tap(rs.player.skipBtn)
+	h.wait("the played-back output", func() bool { return strings.Contains(rs.player.term.grid.Text(), "tv-42 ü") })
+}
+
+func TestPlayRecording(t *testing.T) {
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	h.u.selectScreen("remote")
+	h.wait("the remote screen", func() bool { return h.u.rs != nil })
+	rs := h.u.rs
+	cast := filepath.Join(t.TempDir(), "s.cast")
+	body := `{"version":2,"width":60,"height":10,"timestamp":1700000000,"env":{"TERM":"xterm"}}
+[0.1,"o","root@erp:~# df -h\r\n"]
+[0.2,"o","/dev/sda1  \u001b[31m97%\u001b[0m  /var\r\n"]
+[30.0,"r","70x12"]
+[60.0,"o","root@erp:~# exit\r\n"]
+`
+	if err := os.WriteFile(cast, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rs.playRecording(cast)
+	p := rs.player
+	if p == nil {
+		t.Fatal("no player")
+	}
+	h.wait("the first output", func() bool { return strings.Contains(p.term.grid.Text(), "/dev/sda1  97%  /var") })
+	// The pauses of 30 s are capped, and "skip" plays the rest at once.
+	test.Tap(p.skipBtn)
+	h.wait("the end of the recording", func() bool { return strings.Contains(p.term.grid.Text(), "# exit") })
+	if c, r := p.term.size(); c != 70 || r != 12 {
+		t.Fatalf("size after the resize event %dx%d", c, r)
+	}
+
+	// A damaged recording is refused with a message.
+	if err := os.WriteFile(cast, []byte("not a recording\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rs.player = nil
+	rs.playRecording(cast)
+	if rs.player != nil || !strings.Contains(h.dialogText(), "asciicast") {
+		t.Fatalf("damaged recording: %q", h.dialogText())
+	}
 }
