@@ -23,22 +23,28 @@ import (
 //go:embed openapi.yaml
 var OpenAPI []byte
 
-// Rule restricts who may push a document: one of Kind whose body field
-// Field holds one of Values, in the pushed or in the stored version, may be
-// pushed only by the Roles listed.
+// Rule restricts who may push a document of Kind, judged by the body
+// field Field: a version whose field holds one of Values, a change of a
+// stored version whose field holds one of Leave to another value, and the
+// deletion of a stored version holding one of Values may be pushed only by
+// the Roles listed.
 type Rule struct {
 	Kind   string
 	Field  string
 	Values []string
+	Leave  []string
 	Roles  []Role
 }
 
-// DefaultRules is Werkbank's policy: only team leads and admins publish or
-// archive articles (or change or delete published ones).
+// DefaultRules is Werkbank's policy, the knowledge base's review workflow:
+// only team leads and admins publish or archive articles (or delete
+// published ones) and bring them back from the archive. Anyone may save a
+// published article as a draft again.
 func DefaultRules() []Rule {
 	return []Rule{{
 		Kind: KindArticle, Field: "status",
 		Values: []string{"published", "archived"},
+		Leave:  []string{"archived"},
 		Roles:  []Role{RoleTeamLead, RoleAdmin},
 	}}
 }
@@ -322,8 +328,17 @@ func (s *Server) check(u User) CheckFunc {
 			if rule.Kind != in.Kind || slices.Contains(rule.Roles, u.Role) {
 				continue
 			}
-			if ruleMatches(rule, in) || (stored != nil && ruleMatches(rule, stored)) {
-				return reject(http.StatusForbidden, "role %s may not push a %s whose %s is %s", u.Role, rule.Kind, rule.Field, strings.Join(rule.Values, " or "))
+			now, was := fieldOf(in, rule.Field), ""
+			if stored != nil {
+				was = fieldOf(stored, rule.Field)
+			}
+			switch {
+			case slices.Contains(rule.Values, now):
+				return reject(http.StatusForbidden, "role %s may not push a %s whose %s is %s", u.Role, rule.Kind, rule.Field, now)
+			case in.Deleted && slices.Contains(rule.Values, was):
+				return reject(http.StatusForbidden, "role %s may not delete a %s whose %s is %s", u.Role, rule.Kind, rule.Field, was)
+			case now != was && slices.Contains(rule.Leave, was):
+				return reject(http.StatusForbidden, "role %s may not change the %s of a %s from %s", u.Role, rule.Field, rule.Kind, was)
 			}
 		}
 		for _, b := range in.Blobs {
@@ -335,20 +350,21 @@ func (s *Server) check(u User) CheckFunc {
 	}
 }
 
-// ruleMatches reports whether d's body field holds one of the rule's values.
-func ruleMatches(rule Rule, d *Doc) bool {
+// fieldOf returns a string field of d's body ("" for a tombstone, a
+// missing field or another type).
+func fieldOf(d *Doc, field string) string {
 	if d.Deleted || len(d.Body) == 0 {
-		return false
+		return ""
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(d.Body, &fields) != nil {
-		return false
+		return ""
 	}
 	var v string
-	if json.Unmarshal(fields[rule.Field], &v) != nil {
-		return false
+	if json.Unmarshal(fields[field], &v) != nil {
+		return ""
 	}
-	return slices.Contains(rule.Values, v)
+	return v
 }
 
 func (s *Server) getDoc(w http.ResponseWriter, r *http.Request, _ User) {

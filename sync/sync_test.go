@@ -235,11 +235,25 @@ func TestRolePublish(t *testing.T) {
 	if rep := lead.sync(); rep.Pushed != 1 || len(rep.Held) != 0 {
 		t.Fatalf("team lead publish: %+v", rep)
 	}
-	// A specialist may not change the published article either.
+	// A specialist may not change the published article as published,
+	// but may save it as a draft again (the review workflow).
 	spec.sync()
 	spec.put(KindArticle, "A", testDoc{Title: "changed", Status: "published"})
 	if rep := spec.sync(); len(rep.Held) != 1 {
 		t.Fatalf("specialist edit of published: %+v", rep)
+	}
+	spec.put(KindArticle, "A", testDoc{Title: "changed", Status: "draft"})
+	if rep := spec.sync(); len(rep.Held) != 0 || rep.Pushed != 1 {
+		t.Fatalf("specialist back to draft: %+v", rep)
+	}
+	// Archived articles stay archived unless a team lead brings them back.
+	lead.sync()
+	lead.put(KindArticle, "A", testDoc{Title: "old", Status: "archived"})
+	lead.sync()
+	spec.sync()
+	spec.put(KindArticle, "A", testDoc{Title: "revived", Status: "draft"})
+	if rep := spec.sync(); len(rep.Held) != 1 || !strings.Contains(rep.Held[0].Reason, "from archived") {
+		t.Fatalf("specialist revives archived: %+v", rep)
 	}
 }
 
