@@ -120,7 +120,42 @@ func (r *Replica) Put(ctx context.Context, items []wsync.Item) ([]wsync.Item, er
 // article returns to the server on the next round; nothing is lost).
 func (r *Replica) Delete(ctx context.Context, ids []string) error { return ctx.Err() }
 
-// Merge merges two concurrent versions of an article.
+// Merge merges two concurrent versions of an article. When one side
+// published (or archived) it while the other changed it without doing so,
+// the merged article goes back to review: a team lead must see the merged
+// text before it is published again; both statuses are kept as a conflict.
 func (r *Replica) Merge(_ context.Context, base json.RawMessage, a, b wsync.Variant) (json.RawMessage, []wsync.Conflict, error) {
-	return articleMerger.Merge(base, a, b)
+	merged, conflicts, err := articleMerger.Merge(base, a, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sa, sb, m struct {
+		Status Status `json:"status"`
+	}
+	if json.Unmarshal(a.Value, &sa) != nil || json.Unmarshal(b.Value, &sb) != nil || json.Unmarshal(merged, &m) != nil {
+		return merged, conflicts, nil
+	}
+	if sa.Status == sb.Status || (m.Status != StatusPublished && m.Status != StatusArchived) {
+		return merged, conflicts, nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(merged, &fields); err != nil {
+		return nil, nil, fmt.Errorf("merge article: %w", err)
+	}
+	fields["status"], _ = json.Marshal(StatusReview) // a string always encodes
+	if merged, err = json.Marshal(fields); err != nil {
+		return nil, nil, fmt.Errorf("merge article: %w", err)
+	}
+	for _, c := range conflicts {
+		if c.Field == "status" {
+			return merged, conflicts, nil
+		}
+	}
+	va, _ := json.Marshal(sa.Status) // a string always encodes
+	vb, _ := json.Marshal(sb.Status)
+	side := []wsync.Variant{{Replica: a.Replica, Value: va}, {Replica: b.Replica, Value: vb}}
+	if a.Replica > b.Replica {
+		side[0], side[1] = side[1], side[0]
+	}
+	return merged, append(conflicts, wsync.Conflict{Field: "status", Variants: side}), nil
 }

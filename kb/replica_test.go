@@ -75,3 +75,23 @@ func TestSyncReplicaMerge(t *testing.T) {
 		t.Fatalf("merged %+v", m)
 	}
 }
+
+func TestSyncReplicaMergePublishGoesToReview(t *testing.T) {
+	r := &Replica{}
+	base, _ := json.Marshal(Article{ID: "a", Title: "T", Body: "1\n2\n", Status: StatusReview})
+	lead, _ := json.Marshal(Article{ID: "a", Title: "T", Body: "1\n2\n", Status: StatusPublished, Reviewer: "lea"})
+	spec, _ := json.Marshal(Article{ID: "a", Title: "T", Body: "1\n2 more\n", Status: StatusReview})
+	for _, order := range [][2]wsync.Variant{{{Replica: "r1", Value: lead}, {Replica: "r2", Value: spec}}, {{Replica: "r2", Value: spec}, {Replica: "r1", Value: lead}}} {
+		merged, conflicts, err := r.Merge(context.Background(), base, order[0], order[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m Article
+		if err := json.Unmarshal(merged, &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Status != StatusReview || m.Body != "1\n2 more\n" || len(conflicts) != 1 || conflicts[0].Field != "status" || conflicts[0].Variants[0].Replica != "r1" {
+			t.Fatalf("merged %+v conflicts %+v", m, conflicts)
+		}
+	}
+}
