@@ -67,7 +67,7 @@ const indexVersion = 1
 // searchVersion is the version of the search index (analyzer, weights and
 // layout of cases.terms, cases.termdf and cases.docterms). Changing any of
 // them means bumping it; Open then rebuilds the search index.
-const searchVersion = 1
+const searchVersion = 2
 
 // migrations[v] upgrades the buckets of schema version v to v+1. Version 0
 // is a file without them: the first migration creates the buckets.

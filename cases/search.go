@@ -28,7 +28,7 @@ import (
 // Field weights of the search index.
 const (
 	weightTitle      = 3.0
-	weightFacts      = 2.0 // customer, systems, product, contract
+	weightFacts      = 2.0 // customer, systems, product
 	weightText       = 1.5 // description, cause, solution, escalation
 	weightActivity   = 1.0
 	weightTemplate   = 1.0 // the words of an error template
@@ -115,7 +115,7 @@ func caseTerms(c *Case, templates []LogTemplate) map[string]float64 {
 		}
 	}
 	add(weightTitle, c.Title)
-	add(weightFacts, c.Customer, c.Product, c.Contract)
+	add(weightFacts, c.Customer, c.Product)
 	add(weightFacts, c.Systems...)
 	add(weightText, c.Description, c.Cause, c.Solution)
 	if e := c.Escalation; e != nil {
@@ -341,15 +341,12 @@ func scanPostings(tx *bolt.Tx, term string, prefix bool, fn func(term string, p 
 		if i < 0 {
 			return fmt.Errorf("search index key %q: %w", k, errCorruptTerms)
 		}
-		w, n := binary.Uvarint(v)
-		if n <= 0 {
-			return fmt.Errorf("search index key %q: %w", k, errCorruptTerms)
+		p, err := decodePosting(v)
+		if err != nil {
+			return fmt.Errorf("search index key %q: %w", k, err)
 		}
-		norm, m := binary.Uvarint(v[n:])
-		if m <= 0 {
-			return fmt.Errorf("search index key %q: %w", k, errCorruptTerms)
-		}
-		if err := fn(string(k[:i]), posting{id: string(k[i+1:]), w: float64(w) / 10, norm: math.Max(1, float64(norm)/10)}); err != nil {
+		p.id = string(k[i+1:])
+		if err := fn(string(k[:i]), p); err != nil {
 			return err
 		}
 	}
@@ -364,6 +361,19 @@ func docFreq(tx *bolt.Tx, term string) int64 {
 		}
 	}
 	return 0
+}
+
+// decodePosting reads a posting's weight and norm.
+func decodePosting(v []byte) (posting, error) {
+	w, n := binary.Uvarint(v)
+	if n <= 0 {
+		return posting{}, errCorruptTerms
+	}
+	norm, m := binary.Uvarint(v[n:])
+	if m <= 0 {
+		return posting{}, errCorruptTerms
+	}
+	return posting{w: float64(w) / 10, norm: math.Max(1, float64(norm)/10)}, nil
 }
 
 // idf is the inverse document frequency of a term among n cases.
@@ -391,49 +401,19 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	if len(qw) == 0 {
 		return nil, fmt.Errorf("search cases: %w: the query %q has no words to search for", ErrInvalid, query)
 	}
-	lastPrefix := !strings.HasSuffix(query, " ")
+	lastPrefix := !strings.HasSuffix(query, " ") && len(qw[len(qw)-1]) >= 3
 	var hits []Hit
 	err := s.db.View(func(tx *bolt.Tx) error {
-		n := tx.Bucket(bucketDocTerms).Stats().KeyN
-		score := map[string]float64{}
-		matched := map[string]int{}
-		for i, w := range qw {
-			best := map[string]float64{}
-			collect := func(term string, p posting) error {
-				sc := p.w / math.Sqrt(p.norm) * idf(tx, term, n)
-				if sc > best[p.id] {
-					best[p.id] = sc
-				}
-				return nil
-			}
-			if err := scanPostings(tx, stem(w), false, collect); err != nil {
-				return err
-			}
-			if i == len(qw)-1 && lastPrefix && len(w) >= 3 {
-				if err := scanPostings(tx, w, true, func(term string, p posting) error {
-					p.w *= 0.8 // a completed word ranks below the word itself
-					return collect(term, p)
-				}); err != nil {
-					return err
-				}
-			}
-			for id, sc := range best {
-				score[id] += sc
-				matched[id]++
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		score, err := matchAll(ctx, tx, qw, lastPrefix)
+		if err != nil {
+			return err
 		}
-		for id, sc := range score {
-			if matched[id] < len(qw) {
-				continue
-			}
+		for _, id := range topIDs(score, limit) {
 			sum, err := summaryOf(tx, id, s.now())
 			if err != nil {
 				return err
 			}
-			hits = append(hits, Hit{Summary: sum, Score: math.Round(sc*1000) / 1000})
+			hits = append(hits, Hit{Summary: sum, Score: math.Round(score[id]*1000) / 1000})
 		}
 		return nil
 	})
@@ -445,6 +425,143 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		hits = hits[:limit]
 	}
 	return hits, nil
+}
+
+// pointLookups is the candidate count below which the remaining words are
+// looked up per candidate instead of reading all their postings.
+const pointLookups = 4096
+
+// matchAll scores the cases that hold every word of qw (the last one also
+// as a prefix). The rarest word goes first; the others are then looked up
+// only for the cases still in the running when that is cheaper.
+func matchAll(ctx context.Context, tx *bolt.Tx, qw []string, lastPrefix bool) (map[string]float64, error) {
+	n := tx.Bucket(bucketDocTerms).Stats().KeyN
+	exact := qw
+	var prefix string
+	if lastPrefix {
+		exact, prefix = qw[:len(qw)-1], qw[len(qw)-1]
+	}
+	type word struct {
+		term string
+		df   int64
+	}
+	ws := make([]word, 0, len(exact))
+	for _, w := range exact {
+		t := stem(w)
+		ws = append(ws, word{t, docFreq(tx, t)})
+	}
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].df < ws[j].df })
+	score := func(term string, w, norm float64) float64 { return w / math.Sqrt(norm) * idf(tx, term, n) }
+	var cand map[string]float64
+	postings := tx.Bucket(bucketTerms)
+	for _, w := range ws {
+		if w.df == 0 {
+			return nil, nil
+		}
+		next := map[string]float64{}
+		if cand != nil && len(cand) < pointLookups && int64(len(cand)) < w.df {
+			for id, sc := range cand {
+				if v := postings.Get(postingKey(w.term, id)); v != nil {
+					p, err := decodePosting(v)
+					if err != nil {
+						return nil, fmt.Errorf("search index term %q: %w", w.term, err)
+					}
+					next[id] = sc + score(w.term, p.w, p.norm)
+				}
+			}
+		} else {
+			err := scanPostings(tx, w.term, false, func(term string, p posting) error {
+				if cand == nil {
+					next[p.id] = score(term, p.w, p.norm)
+				} else if sc, ok := cand[p.id]; ok {
+					next[p.id] = sc + score(term, p.w, p.norm)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		cand = next
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if prefix == "" {
+		return cand, nil
+	}
+	// The last word: its own term, or (ranked a little lower) any term it
+	// begins, the best per case.
+	whole := stem(prefix)
+	best := map[string]float64{}
+	consider := func(id, term string, w, norm float64) {
+		switch {
+		case term == whole:
+		case strings.HasPrefix(term, prefix):
+			w *= 0.8
+		default:
+			return
+		}
+		if sc := score(term, w, norm); sc > best[id] {
+			best[id] = sc
+		}
+	}
+	if cand != nil && len(cand) < pointLookups {
+		docs := tx.Bucket(bucketDocTerms)
+		for id := range cand {
+			d, err := decodeDocTerms(docs.Get([]byte(id)))
+			if err != nil {
+				return nil, fmt.Errorf("search index entry of case %s: %w", id, err)
+			}
+			norm := math.Max(1, float64(d.norm)/10)
+			for i, t := range d.terms {
+				consider(id, t, float64(d.w[i])/10, norm)
+			}
+		}
+	} else {
+		for _, q := range []struct {
+			term   string
+			prefix bool
+		}{{whole, false}, {prefix, true}} {
+			err := scanPostings(tx, q.term, q.prefix, func(term string, p posting) error {
+				if _, ok := cand[p.id]; ok || cand == nil {
+					consider(p.id, term, p.w, p.norm)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for id, sc := range best {
+		best[id] = sc + cand[id]
+	}
+	return best, nil
+}
+
+// topIDs returns the ids of the best scores: the first limit and any that
+// tie with the last of them (the due order decides among those), at most
+// ten times limit.
+func topIDs(score map[string]float64, limit int) []string {
+	ids := make([]string, 0, len(score))
+	for id := range score {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if score[ids[i]] != score[ids[j]] {
+			return score[ids[i]] > score[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	if len(ids) <= limit {
+		return ids
+	}
+	cut := limit
+	for cut < len(ids) && cut < 10*limit && score[ids[cut]] == score[ids[limit-1]] {
+		cut++
+	}
+	return ids[:cut]
 }
 
 // sortHits orders by score, then by the due index key.

@@ -187,7 +187,8 @@ type SimilarCase struct {
 }
 
 // commonShare is the share of all cases above which a word is too common
-// to tell cases apart; Similar skips such words.
+// to tell cases apart; Similar skips such words, and with fewer cases the
+// words every case has.
 const commonShare = 0.3
 
 // Similar returns the solved and closed cases most like case id, best
@@ -220,7 +221,7 @@ func (s *Store) Similar(ctx context.Context, id string, limit int) ([]SimilarCas
 		shared := map[string][]string{}
 		for i, t := range d.terms {
 			isTpl := strings.HasPrefix(t, templateTermPrefix)
-			if !isTpl && n >= 10 && float64(docFreq(tx, t)) > commonShare*float64(n) {
+			if df := docFreq(tx, t); !isTpl && (n >= 10 && float64(df) > commonShare*float64(n) || n > 2 && df >= int64(n)) {
 				continue
 			}
 			f := idf(tx, t, n)

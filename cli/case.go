@@ -36,6 +36,8 @@ func runCase(ctx context.Context, e *Env, args []string) error {
 		"holidays": caseHolidays,
 		"report":   caseReport,
 		"demo":     caseDemo,
+		"search":   caseSearch,
+		"similar":  caseSimilar,
 	})
 }
 
@@ -386,7 +388,8 @@ func caseAttach(ctx context.Context, e *Env, args []string) error {
 			}
 			fmt.Fprintf(e.Stdout, "%s  %s\n", a.SHA256, a.Name)
 		}
-		return nil
+		// The error templates of the logs make the case findable by them.
+		return analyzeAttachments(ctx, s)
 	})
 }
 
