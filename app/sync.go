@@ -153,6 +153,9 @@ func (s *syncBar) show(st wsync.Status, rep wsync.Report, err error) {
 	if st.Held > 0 {
 		parts = append(parts, lang.X("sync.held", "{{.N}} refused by the server", map[string]any{"N": st.Held}))
 	}
+	if st.Failed > 0 {
+		parts = append(parts, lang.X("sync.failed", "{{.N}} could not be stored here", map[string]any{"N": st.Failed}))
+	}
 	s.state.SetText(strings.Join(parts, " · "))
 	if err != nil && !errors.Is(err, wsync.ErrNoServer) {
 		s.state.SetText(s.state.Text + " ⚠")

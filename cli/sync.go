@@ -164,6 +164,9 @@ fingerprint (pinned on first contact) are remembered in the data folder.`)
 	for _, h := range rep.Held {
 		fmt.Fprintf(e.Stdout, "refused   %s %s: %s\n", h.Kind, h.ID, h.Reason)
 	}
+	for _, f := range rep.Failed {
+		fmt.Fprintf(e.Stdout, "not stored %s %s: %s (tried again next time)\n", f.Kind, f.ID, f.Reason)
+	}
 	return nil
 }
 

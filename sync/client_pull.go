@@ -19,6 +19,9 @@ import (
 // page's bookkeeping in one transaction, after the replicas stored the
 // documents; a page cut short is fetched again and re-applied harmlessly.
 func (c *Client) pull(ctx context.Context, sid string, rep *Report) error {
+	if err := c.retryFailed(ctx, sid, rep); err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
 	for {
 		var since uint64
 		err := c.db.View(func(tx *bolt.Tx) error {
@@ -61,6 +64,8 @@ type pulled struct {
 	action int
 	local  Item // the content to store (apply or merge result)
 	merged Doc  // the new outbox entry after a merge
+	// failed says why the replica could not store or merge it (actFailed).
+	failed string
 }
 
 const (
@@ -68,7 +73,41 @@ const (
 	actApply
 	actAdvance
 	actMerge
+	actFailed
 )
+
+// failedDoc is a pulled document the replica refused, kept for retries.
+type failedDoc struct {
+	Doc    Doc    `json:"doc"`
+	Reason string `json:"reason"`
+}
+
+// retryFailed applies the documents that failed in earlier rounds again,
+// as a page that leaves the checkpoint where it is.
+func (c *Client) retryFailed(ctx context.Context, sid string, rep *Report) error {
+	var page ChangesResponse
+	var since uint64
+	err := c.db.View(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketClient).Bucket(bucketServers).Bucket([]byte(sid))
+		if sb == nil || sb.Bucket(bucketFailed) == nil {
+			return nil
+		}
+		since = getUint(sb, keyCheckpoint)
+		return sb.Bucket(bucketFailed).ForEach(func(k, v []byte) error {
+			var f failedDoc
+			if err := json.Unmarshal(v, &f); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			page.Docs = append(page.Docs, f.Doc)
+			return nil
+		})
+	})
+	if err != nil || len(page.Docs) == 0 {
+		return err
+	}
+	page.Next = since
+	return c.applyPage(ctx, sid, since, page, rep)
+}
 
 func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page ChangesResponse, rep *Report) error {
 	// Edits made since the round's scan must reach the outbox before the
@@ -135,11 +174,21 @@ func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page C
 		root := tx.Bucket(bucketClient)
 		clock := getUint(root, keyClock)
 		for _, p := range plans {
+			k := []byte(p.doc.Key())
+			if p.action == actFailed {
+				rep.Failed = append(rep.Failed, DocReject{Kind: p.doc.Kind, ID: p.doc.ID, Reason: p.failed})
+				if err := putJSON(sb.Bucket(bucketFailed), k, failedDoc{Doc: p.doc, Reason: p.failed}); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := sb.Bucket(bucketFailed).Delete(k); err != nil {
+				return err
+			}
 			if p.action == actSkip {
 				continue
 			}
 			rep.Pulled++
-			k := []byte(p.doc.Key())
 			base := p.doc
 			base.Author = ""
 			if err := putJSON(sb.Bucket(bucketBase), k, base); err != nil {
@@ -250,7 +299,6 @@ func (c *Client) mergeAll(ctx context.Context, plans []*pulled, rep *Report) err
 		case actApply:
 			p.local = Item{ID: d.ID, Body: d.Body, Events: d.Events, Blobs: d.Blobs}
 		case actMerge:
-			rep.Merged++
 			l := p.pending
 			m := Doc{Kind: d.Kind, ID: d.ID, Replica: c.me}
 			switch {
@@ -267,7 +315,8 @@ func (c *Client) mergeAll(ctx context.Context, plans []*pulled, rep *Report) err
 				}
 				body, conflicts, err := c.replicas[d.Kind].Merge(ctx, base, Variant{c.me, l.Body}, Variant{d.Replica, d.Body})
 				if err != nil {
-					return fmt.Errorf("merge %s: %w", d.Key(), err)
+					p.action, p.failed = actFailed, fmt.Sprintf("merge: %v", err)
+					continue
 				}
 				m.Body = body
 				m.Events = unionEvents(d.Events, l.Events)
@@ -276,6 +325,7 @@ func (c *Client) mergeAll(ctx context.Context, plans []*pulled, rep *Report) err
 			}
 			m.Chain = ChainOf(m.Events)
 			p.merged = m
+			rep.Merged++
 			p.local = Item{ID: d.ID, Body: m.Body, Events: m.Events, Blobs: m.Blobs}
 			if m.Deleted {
 				p.action = actApply // both deleted: nothing left to push
@@ -289,42 +339,67 @@ func (c *Client) mergeAll(ctx context.Context, plans []*pulled, rep *Report) err
 // and replaces p.local by the canonical form the replica returns.
 func (c *Client) storeAll(ctx context.Context, plans []*pulled) error {
 	for _, kind := range c.kinds {
-		var put []*pulled
-		var del []string
+		var put, del []*pulled
 		for _, p := range plans {
 			if p.doc.Kind != kind || (p.action != actApply && p.action != actMerge) {
 				continue
 			}
 			if p.action == actApply && p.doc.Deleted {
-				del = append(del, p.doc.ID)
+				del = append(del, p)
 				continue
 			}
 			put = append(put, p)
 		}
-		if len(put) > 0 {
-			items := make([]Item, len(put))
-			for i, p := range put {
-				items[i] = p.local
-			}
-			stored, err := c.replicas[kind].Put(ctx, items)
-			if err != nil {
-				return fmt.Errorf("store %d %s documents: %w", len(items), kind, err)
-			}
-			if len(stored) != len(items) {
-				return fmt.Errorf("store %s: the replica returned %d of %d documents", kind, len(stored), len(items))
-			}
-			for i, p := range put {
-				p.local = stored[i]
-				if p.action == actMerge {
-					p.merged.Body, p.merged.Events, p.merged.Blobs = stored[i].Body, stored[i].Events, unionSorted(stored[i].Blobs, nil)
-					p.merged.Chain = ChainOf(p.merged.Events)
+		if err := c.putAll(ctx, kind, put); err != nil {
+			return err
+		}
+		for _, p := range del {
+			if err := c.replicas[kind].Delete(ctx, []string{p.doc.ID}); err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("delete %s: %w", p.doc.Key(), err)
 				}
+				p.action, p.failed = actFailed, fmt.Sprintf("delete: %v", err)
 			}
 		}
-		if len(del) > 0 {
-			if err := c.replicas[kind].Delete(ctx, del); err != nil {
-				return fmt.Errorf("delete %d %s documents: %w", len(del), kind, err)
+	}
+	return nil
+}
+
+// putAll stores the documents of one kind in one call; when the replica
+// refuses the batch, it stores them one by one, and the documents it still
+// refuses are marked failed (kept for a retry) instead of stopping sync.
+func (c *Client) putAll(ctx context.Context, kind string, put []*pulled) error {
+	if len(put) == 0 {
+		return nil
+	}
+	items := make([]Item, len(put))
+	for i, p := range put {
+		items[i] = p.local
+	}
+	stored, err := c.replicas[kind].Put(ctx, items)
+	if err == nil && len(stored) != len(items) {
+		return fmt.Errorf("store %s: the replica returned %d of %d documents", kind, len(stored), len(items))
+	}
+	if err != nil {
+		if ctx.Err() != nil || len(put) == 1 {
+			if ctx.Err() == nil {
+				put[0].action, put[0].failed = actFailed, fmt.Sprintf("store: %v", err)
+				return nil
 			}
+			return fmt.Errorf("store %d %s documents: %w", len(items), kind, err)
+		}
+		for _, p := range put {
+			if err := c.putAll(ctx, kind, []*pulled{p}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, p := range put {
+		p.local = stored[i]
+		if p.action == actMerge {
+			p.merged.Body, p.merged.Events, p.merged.Blobs = stored[i].Body, stored[i].Events, unionSorted(stored[i].Blobs, nil)
+			p.merged.Chain = ChainOf(p.merged.Events)
 		}
 	}
 	return nil

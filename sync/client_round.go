@@ -41,6 +41,9 @@ type Report struct {
 	Conflicts []DocReject `json:"conflicts,omitempty"`
 	// Held lists documents the server refused (they stay local).
 	Held []DocReject `json:"held,omitempty"`
+	// Failed lists documents from the server that this client's stores
+	// refused; they are kept and tried again every round.
+	Failed []DocReject `json:"failed,omitempty"`
 	// BlobsUp and BlobsDown count attachments transferred.
 	BlobsUp   int    `json:"blobs_up"`
 	BlobsDown int    `json:"blobs_down"`
@@ -56,6 +59,7 @@ type Status struct {
 	Pending   int       `json:"pending"`
 	Conflicts int       `json:"conflicts"`
 	Held      int       `json:"held"`
+	Failed    int       `json:"failed"`
 }
 
 // Sync runs one round: find local edits, pull, merge, push, transfer

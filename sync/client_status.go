@@ -24,6 +24,9 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 			sb := servers.Bucket(sid)
 			st.Pending += sb.Bucket(bucketOutbox).Stats().KeyN
 			st.Held += sb.Bucket(bucketHeld).Stats().KeyN
+			if f := sb.Bucket(bucketFailed); f != nil {
+				st.Failed += f.Stats().KeyN
+			}
 			return sb.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
 				var m docMeta
 				if err := json.Unmarshal(v, &m); err != nil {

@@ -27,6 +27,8 @@ import (
 //	    outbox/    kind/id → Doc: a local version not yet on the server
 //	    held/      kind/id → why the server refused it (text)
 //	    wanted/    sha256  → a blob to download
+//	    failed/    kind/id → a pulled Doc the replica could not store or
+//	               merge, with the reason; retried every round
 var (
 	bucketClient     = []byte("sync")
 	keySchema        = []byte("schema")
@@ -42,7 +44,8 @@ var (
 	bucketOutbox     = []byte("outbox")
 	bucketHeld       = []byte("held")
 	bucketWanted     = []byte("wanted")
-	perServerBuckets = [][]byte{bucketDocs, bucketBase, bucketOutbox, bucketHeld, bucketWanted}
+	bucketFailed     = []byte("failed")
+	perServerBuckets = [][]byte{bucketDocs, bucketBase, bucketOutbox, bucketHeld, bucketWanted, bucketFailed}
 )
 
 // clientSchema is the version of the client buckets' layout.

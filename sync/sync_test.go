@@ -366,3 +366,54 @@ func TestInflightBatchReplayed(t *testing.T) {
 		t.Fatalf("still pending: %+v", st)
 	}
 }
+
+// pickyReplica refuses to store documents whose body contains "poison"
+// while picky is set.
+type pickyReplica struct {
+	*testReplica
+	picky bool
+}
+
+func (r *pickyReplica) Put(ctx context.Context, items []Item) ([]Item, error) {
+	for _, it := range items {
+		if r.picky && strings.Contains(string(it.Body), "poison") {
+			return nil, errors.New("this store cannot hold poison")
+		}
+	}
+	return r.testReplica.Put(ctx, items)
+}
+
+func TestRefusedDocumentDoesNotStopSync(t *testing.T) {
+	ts := startTestServer(t)
+	a := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	b := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	for i := range 5 {
+		a.put(KindCase, fmt.Sprintf("ok-%d", i), testDoc{Title: "fine"})
+	}
+	a.put(KindCase, "bad", testDoc{Title: "poison"})
+	a.sync()
+	picky := &pickyReplica{testReplica: b.reps[KindCase], picky: true}
+	c, err := NewClient(context.Background(), ClientConfig{DB: b.db, BlobDir: b.dir + "/attachments", Replicas: []Replica{picky}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Sync(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pulled != 5 || len(rep.Failed) != 1 || rep.Failed[0].ID != "bad" {
+		t.Fatalf("round: %+v", rep)
+	}
+	if st, _ := c.Status(context.Background()); st.Failed != 1 {
+		t.Fatalf("status %+v", st)
+	}
+	// Once the store accepts it, the next round stores it.
+	picky.picky = false
+	if rep, err = c.Sync(context.Background()); err != nil || rep.Pulled != 1 || len(rep.Failed) != 0 {
+		t.Fatalf("retry: %+v %v", rep, err)
+	}
+	if st, _ := c.Status(context.Background()); st.Failed != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	assertEqual(t, a, b)
+}
