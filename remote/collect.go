@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unicode"
 
@@ -96,6 +97,7 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 	if opt.MaxSize <= 0 {
 		opt.MaxSize = DefaultMaxFileSize
 	}
+	defer gcBallast()()
 	res := &CollectResult{}
 	failed := func(p string, err error) error {
 		res.Failed = append(res.Failed, CollectError{Path: p, Err: err})
@@ -323,4 +325,14 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		return "", "", localError{err}
 	}
 	return sum, final, nil
+}
+
+// gcBallast makes the garbage collector run less often during a transfer,
+// in which x/crypto/ssh allocates a buffer for every 32 KiB packet: a
+// large allocation that is never written raises the heap goal (about 64
+// MiB of address space, not of memory in use). It returns the function
+// that lets the ballast go.
+func gcBallast() func() {
+	b := make([]byte, 64<<20)
+	return func() { runtime.KeepAlive(b) }
 }
