@@ -260,3 +260,58 @@ func TestImportCancelledLeavesConsistentStore(t *testing.T) {
 		t.Fatalf("progress %v", progress)
 	}
 }
+
+// An import keeps the front matter's created and updated times (so "newest
+// first" means what the articles say), while the revision records when it
+// was stored; an updated time in the future is not believed.
+func TestImportKeepsFrontMatterTimes(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, t.TempDir())
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"old.md":    "---\nid: old\ntitle: Alt\ncreated: 2024-03-01T08:00:00Z\nupdated: 2025-09-02T15:40:00Z\n---\nText\n",
+		"future.md": "---\nid: future\ntitle: Zukunft\ncreated: 2024-03-01T08:00:00Z\nupdated: 2099-01-01T00:00:00Z\n---\nText\n",
+	})
+	if _, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: admin}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.Get(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2025-09-02T15:40:00Z"; old.Updated.UTC().Format("2006-01-02T15:04:05Z") != want {
+		t.Errorf("updated = %v, want %s", old.Updated, want)
+	}
+	hist, err := s.History(ctx, "old")
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history: %v %v", hist, err)
+	}
+	if hist[0].At.Year() != 2026 {
+		t.Errorf("revision time = %v, want the time of the import (2026, the test clock)", hist[0].At)
+	}
+	fut, err := s.Get(ctx, "future")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fut.Updated.Year() != 2026 {
+		t.Errorf("future updated kept: %v", fut.Updated)
+	}
+	// Saving again through the editor moves Updated to the time of the save.
+	old.Body = "Neu"
+	saved, err := s.Save(ctx, old, alice, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Updated.Year() != 2026 {
+		t.Errorf("edited updated = %v, want the save time", saved.Updated)
+	}
+}
+
+// Search after Close is an error, not a panic.
+func TestSearchAfterClose(t *testing.T) {
+	s := openTestStore(t, t.TempDir())
+	s.close()
+	if _, err := s.Search(context.Background(), Query{Text: "Drucker"}); err == nil {
+		t.Fatal("search on a closed store succeeded")
+	}
+}

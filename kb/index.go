@@ -51,6 +51,8 @@ type index struct {
 	// and batches hold it for reading.
 	mu sync.RWMutex
 	bi bleve.Index
+	// closed is set by close; every later call fails with errClosed.
+	closed bool
 	// applied counts the documents indexed or deleted since open; after
 	// compactAfter of them (a bulk load) close compacts the index.
 	applied      atomic.Int64
@@ -208,6 +210,9 @@ const (
 func (ix *index) appliedSeq() uint64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0
+	}
 	seq, err := ix.readSeq()
 	if err != nil {
 		return 0
@@ -238,6 +243,9 @@ func (ix *index) apply(ctx context.Context, seq uint64, put []Article, del []str
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.closed {
+		return fmt.Errorf("index batch up to %d: %w", seq, errClosed)
+	}
 	b := ix.bi.NewBatch()
 	for _, a := range put {
 		if a.ID == "" {
@@ -267,6 +275,9 @@ func (ix *index) reset(ctx context.Context) error {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return fmt.Errorf("reset index: %w", errClosed)
+	}
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("reset index: close: %w", err)
 	}
@@ -280,6 +291,9 @@ func (ix *index) reset(ctx context.Context) error {
 	ix.bi = fresh.bi
 	return nil
 }
+
+// errClosed reports a call after Close.
+var errClosed = errors.New("the knowledge base is closed")
 
 // persistTimeout bounds how long close waits for the index to reach disk.
 const persistTimeout = 30 * time.Second
@@ -295,6 +309,10 @@ const compactAfter = 20_000
 func (ix *index) close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
 	ix.waitPersisted(persistTimeout)
 	var compactErr error
 	if ix.applied.Load() >= ix.compactAfter {

@@ -85,6 +85,9 @@ func (ix *index) search(ctx context.Context, q Query, load func(ids []string) (m
 	start := time.Now()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.closed {
+		return Results{}, fmt.Errorf("search %q: %w", q.Text, errClosed)
+	}
 	pq := ix.shapeQuery(parseQuery(q.Text))
 	tq := ix.textQuery(ctx, pq)
 	full := applyFilters(tq, q)

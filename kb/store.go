@@ -218,6 +218,10 @@ type saveOp struct {
 	// restore, when positive, saves the content of that revision of a.ID
 	// (Restore), ignoring the other fields of a.
 	restore int
+	// keepUpdated keeps a.Updated (an import's front matter) when it lies
+	// between the creation time and now; otherwise Updated is the time of
+	// the save. The revision itself always records the time of the save.
+	keepUpdated bool
 }
 
 // saveResult is the outcome of one saveOp.
@@ -271,8 +275,10 @@ func (s *Store) write(ctx context.Context, ops []saveOp, by User, atomic bool) (
 			}
 			seq++
 			a.Rev++
-			a.Updated = now
-			if err := putRevision(tx, seq, a, by, op.note); err != nil {
+			if !op.keepUpdated || a.Updated.IsZero() || a.Updated.After(now) || a.Updated.Before(a.Created) {
+				a.Updated = now
+			}
+			if err := putRevision(tx, seq, a, by, op.note, now); err != nil {
 				return err
 			}
 			res[i].a, res[i].saved = a, true
@@ -332,7 +338,7 @@ func dedupeLast(arts []Article) []Article {
 
 // putRevision writes article a, saved as change seq, as its new head and
 // revision.
-func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string) error {
+func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string, at time.Time) error {
 	content, err := encodeContent(a)
 	if err != nil {
 		return err
@@ -344,7 +350,7 @@ func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string) error
 	if err := changes.Put(u64(seq), content); err != nil {
 		return fmt.Errorf("store article %s: %w", a.ID, err)
 	}
-	rec, err := json.Marshal(revisionRecord{Seq: seq, At: a.Updated, By: by.Name, Role: by.Role, Note: note, Status: a.Status})
+	rec, err := json.Marshal(revisionRecord{Seq: seq, At: at, By: by.Name, Role: by.Role, Note: note, Status: a.Status})
 	if err != nil {
 		return fmt.Errorf("encode revision of %s: %w", a.ID, err)
 	}
