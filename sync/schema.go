@@ -58,7 +58,8 @@ const clientSchema = 1
 //	docs/    kind NUL id → Doc (current version, with Seq)
 //	feed/    seq (8 bytes big-endian) → kind NUL id; one entry per document,
 //	         its latest change (older entries are removed: a compacted feed)
-//	batches/ user NUL replica NUL batch id → PushResponse already given
+//	batches/ user NUL replica NUL batch id → the answer given and when
+//	         (pruned after BatchRetention)
 //	users/   name → User
 //	tokens/  token hash → name
 var (

@@ -43,6 +43,9 @@ func OpenBoltStore(ctx context.Context, path string) (*BoltStore, error) {
 		if err := ensureServerSchema(tx); err != nil {
 			return err
 		}
+		if err := pruneBatches(tx, time.Now()); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bucketMeta)
 		if id := meta.Get(keyServerID); id != nil {
 			s.id = string(id)
@@ -202,18 +205,54 @@ func (s *BoltStore) Push(ctx context.Context, user string, req PushRequest, chec
 	return resp, nil
 }
 
+// batchRecord is the answer given to a batch, kept for replays.
+type batchRecord struct {
+	At       time.Time    `json:"at"`
+	Response PushResponse `json:"response"`
+}
+
+// BatchRetention is how long the server remembers answered batches. A
+// batch replayed later is applied again, which changes nothing: each of
+// its documents is then already stored (unchanged) or older (conflict).
+const BatchRetention = 30 * 24 * time.Hour
+
+// pruneBatches forgets batch records older than BatchRetention.
+func pruneBatches(tx *bolt.Tx, now time.Time) error {
+	b := tx.Bucket(bucketBatches)
+	var old [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var rec batchRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("decode batch record: %w", err)
+		}
+		if now.Sub(rec.At) > BatchRetention {
+			old = append(old, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("prune batch record: %w", err)
+		}
+	}
+	return nil
+}
+
 // pushTx is Push inside one transaction. It may run more than once (bbolt
 // retries a failed batch member alone), so it keeps no state outside tx.
 func pushTx(tx *bolt.Tx, user string, req PushRequest, check CheckFunc) (PushResponse, error) {
 	batches := tx.Bucket(bucketBatches)
 	bkey := []byte(user + "\x00" + req.Replica + "\x00" + req.Batch)
 	if old := batches.Get(bkey); old != nil {
-		var resp PushResponse
-		if err := json.Unmarshal(old, &resp); err != nil {
+		var rec batchRecord
+		if err := json.Unmarshal(old, &rec); err != nil {
 			return PushResponse{}, fmt.Errorf("decode recorded batch: %w", err)
 		}
-		resp.Replayed = true
-		return resp, nil
+		rec.Response.Replayed = true
+		return rec.Response, nil
 	}
 	docs, feed, meta := tx.Bucket(bucketSrvDocs), tx.Bucket(bucketFeed), tx.Bucket(bucketMeta)
 	resp := PushResponse{Batch: req.Batch, Results: make([]PushResult, len(req.Docs))}
@@ -289,7 +328,7 @@ func pushTx(tx *bolt.Tx, user string, req PushRequest, check CheckFunc) (PushRes
 	if err := putUint(meta, keySeq, seq); err != nil {
 		return PushResponse{}, fmt.Errorf("store sequence: %w", err)
 	}
-	raw, err := json.Marshal(resp)
+	raw, err := json.Marshal(batchRecord{At: time.Now().UTC(), Response: resp})
 	if err != nil {
 		return PushResponse{}, fmt.Errorf("encode batch record: %w", err)
 	}
