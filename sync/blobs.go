@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	stdsync "sync"
+	"time"
 )
 
 // Blobs are files addressed by their SHA-256: <dir>/<sha256>. A transfer
@@ -27,9 +28,23 @@ type blobStore struct {
 	locks map[string]*stdsync.Mutex
 }
 
+// partRetention is how long an unfinished transfer is kept for resuming.
+const partRetention = 7 * 24 * time.Hour
+
 func newBlobStore(dir string) (*blobStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create blob folder %s: %w", dir, err)
+	}
+	parts, err := filepath.Glob(filepath.Join(dir, "*.part"))
+	if err != nil {
+		return nil, fmt.Errorf("list unfinished transfers: %w", err)
+	}
+	for _, p := range parts {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > partRetention {
+			if err := os.Remove(p); err != nil {
+				return nil, fmt.Errorf("remove abandoned transfer: %w", err)
+			}
+		}
 	}
 	return &blobStore{dir: dir, locks: map[string]*stdsync.Mutex{}}, nil
 }
