@@ -25,7 +25,14 @@ var errBlobHash = errors.New("content does not match its SHA-256")
 type blobStore struct {
 	dir   string
 	mu    stdsync.Mutex
-	locks map[string]*stdsync.Mutex
+	locks map[string]*blobLock
+}
+
+// blobLock serialises the transfers of one blob; n counts its holders and
+// waiters, so that it is dropped when nobody needs it.
+type blobLock struct {
+	mu stdsync.Mutex
+	n  int
 }
 
 // partRetention is how long an unfinished transfer is kept for resuming.
@@ -46,7 +53,7 @@ func newBlobStore(dir string) (*blobStore, error) {
 			}
 		}
 	}
-	return &blobStore{dir: dir, locks: map[string]*stdsync.Mutex{}}, nil
+	return &blobStore{dir: dir, locks: map[string]*blobLock{}}, nil
 }
 
 func (b *blobStore) path(sha string) string { return filepath.Join(b.dir, sha) }
@@ -70,12 +77,20 @@ func (b *blobStore) lock(sha string) func() {
 	b.mu.Lock()
 	l := b.locks[sha]
 	if l == nil {
-		l = &stdsync.Mutex{}
+		l = &blobLock{}
 		b.locks[sha] = l
 	}
+	l.n++
 	b.mu.Unlock()
-	l.Lock()
-	return l.Unlock
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		b.mu.Lock()
+		if l.n--; l.n == 0 {
+			delete(b.locks, sha)
+		}
+		b.mu.Unlock()
+	}
 }
 
 // appendPart appends r to the part file, which must be offset bytes long,
