@@ -26,7 +26,8 @@ type Replica struct {
 // NewReplica returns the sync adapter of s.
 func NewReplica(s *Store) *Replica { return &Replica{s: s} }
 
-// syncUser saves what the server delivers.
+// syncUser saves what the server delivers; its name is replaced by the
+// user who pushed it, when known.
 var syncUser = User{Name: "sync", Role: RoleAdmin}
 
 // articleMerger merges concurrent edits: the Markdown body line by line,
@@ -87,18 +88,30 @@ func (r *Replica) Scan(ctx context.Context, fn func(wsync.Item) error) error {
 	return nil
 }
 
-// Put saves received or merged articles as new revisions and returns them
-// as Scan lists them.
+// Put saves received or merged articles as new revisions (written by the
+// user who pushed them, else "sync") and returns them as Scan lists them.
 func (r *Replica) Put(ctx context.Context, items []wsync.Item) ([]wsync.Item, error) {
-	arts := make([]Article, len(items))
-	for i, it := range items {
-		if err := json.Unmarshal(it.Body, &arts[i]); err != nil {
+	byAuthor := map[string][]Article{}
+	var authors []string
+	for _, it := range items {
+		var a Article
+		if err := json.Unmarshal(it.Body, &a); err != nil {
 			return nil, fmt.Errorf("decode article %s: %w", it.ID, err)
 		}
-		arts[i].ID, arts[i].Rev = it.ID, 0
+		a.ID, a.Rev = it.ID, 0
+		if _, ok := byAuthor[it.Author]; !ok {
+			authors = append(authors, it.Author)
+		}
+		byAuthor[it.Author] = append(byAuthor[it.Author], a)
 	}
-	if err := r.s.SaveMany(ctx, arts, syncUser); err != nil {
-		return nil, err
+	for _, name := range authors {
+		by := syncUser
+		if name != "" {
+			by.Name = name
+		}
+		if err := r.s.SaveMany(ctx, byAuthor[name], by); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]wsync.Item, len(items))
 	for i, it := range items {

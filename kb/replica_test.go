@@ -36,6 +36,7 @@ func TestSyncReplicaCanonical(t *testing.T) {
 	}
 	// A published article from the server is stored on any client and
 	// lists exactly as it was sent (no phantom edit).
+	it.Author = "lea"
 	stored, err := rb.Put(ctx, []wsync.Item{it})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,9 @@ func TestSyncReplicaCanonical(t *testing.T) {
 	got, err := b.Get(ctx, "druck")
 	if err != nil || got.Status != StatusPublished || got.Body != "eins\nzwei" {
 		t.Fatalf("stored %+v (%v)", got, err)
+	}
+	if h, err := b.History(ctx, "druck"); err != nil || len(h) != 1 || h[0].By != "lea" {
+		t.Fatalf("history %+v (%v)", h, err)
 	}
 	if err := rb.Delete(ctx, []string{"druck"}); err != nil {
 		t.Fatal(err)

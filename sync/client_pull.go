@@ -297,7 +297,7 @@ func (c *Client) mergeAll(ctx context.Context, plans []*pulled, rep *Report) err
 		d := p.doc
 		switch p.action {
 		case actApply:
-			p.local = Item{ID: d.ID, Body: d.Body, Events: d.Events, Blobs: d.Blobs}
+			p.local = Item{ID: d.ID, Body: d.Body, Events: d.Events, Blobs: d.Blobs, Author: d.Author}
 		case actMerge:
 			l := p.pending
 			m := Doc{Kind: d.Kind, ID: d.ID, Replica: c.me}

@@ -220,4 +220,8 @@ type Item struct {
 	Body   json.RawMessage
 	Events []json.RawMessage
 	Blobs  []string
+	// Author is, on a document received from the server, the user who
+	// pushed it (empty for merges and in Scan); a store may record it as
+	// the writer of the new revision.
+	Author string
 }
