@@ -36,13 +36,18 @@ type casesScreen struct {
 	// selected is the id of the selected case.
 	selected string
 
-	detail  *fyne.Container
-	empty   fyne.CanvasObject
-	body    fyne.CanvasObject
-	head    *widget.Label
-	facts   *widget.Label
-	clocks  *fyne.Container
-	acts    *fyne.Container
+	detail *fyne.Container
+	empty  fyne.CanvasObject
+	body   fyne.CanvasObject
+	head   *widget.Label
+	facts  *widget.Label
+	clocks *fyne.Container
+	acts   *fyne.Container
+	// tabs holds the activities and the similar solved cases (simBox).
+	tabs    *container.AppTabs
+	simTab  *container.TabItem
+	simBox  *fyne.Container
+	similar []cases.SimilarCase
 	kind    *widget.Select
 	note    *widget.Entry
 	addNote *widget.Button
@@ -130,8 +135,9 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 	fixes := widget.NewButtonWithIcon(lang.X("cases.fixes", "Vendor fixes"), theme.ListIcon(), s.fixesDialog)
 	contracts := widget.NewButtonWithIcon(lang.X("cases.contracts", "Contracts"), theme.SettingsIcon(), s.contractsDialog)
 	s.filter = widget.NewEntry()
-	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter: id, title, customer, assignee"))
+	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter: id, title, customer, assignee — Enter searches everything (activities, logs)"))
 	s.filter.OnChanged = func(string) { s.applyFilter() }
+	s.filter.OnSubmitted = s.searchAll
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(reload, contracts, fixes, newBtn), container.NewHBox(s.openOnly, s.count)),
 		s.filter)
@@ -282,9 +288,11 @@ func (s *casesScreen) buildDetail() {
 		btn("attach", lang.X("cases.attach", "Attach log…"), theme.FileIcon(), s.attachDialog),
 	)
 	noteRow := container.NewBorder(nil, nil, s.kind, s.addNote, s.note)
-	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar, widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.X("cases.activities", "Activities"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	s.body = container.NewBorder(top, noteRow, nil, nil, container.NewVScroll(s.acts))
+	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar)
+	s.simBox = container.NewVBox()
+	s.simTab = container.NewTabItem(lang.X("cases.similar.tab", "Similar solved cases ({{.N}})", map[string]any{"N": 0}), container.NewVScroll(s.simBox))
+	s.tabs = container.NewAppTabs(container.NewTabItem(lang.X("cases.activities", "Activities"), container.NewVScroll(s.acts)), s.simTab)
+	s.body = container.NewBorder(top, noteRow, nil, nil, s.tabs)
 	s.detail = container.NewStack(s.empty)
 }
 
@@ -324,6 +332,7 @@ func (s *casesScreen) show(c *cases.Case, sla cases.SLA) {
 	setEnabled(s.actions["fix"], c.Escalation != nil)
 	s.detail.Objects = []fyne.CanvasObject{s.body}
 	s.detail.Refresh()
+	s.loadSimilar(c.ID)
 }
 
 func setEnabled(b *widget.Button, on bool) {
