@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"werkbank/cases"
 	"werkbank/kb"
+	"werkbank/remote"
 	wsync "werkbank/sync"
 	"werkbank/workspace"
 )
@@ -48,6 +50,7 @@ Users: werkbank serve user add --role ROLE NAME prints the user's token.`)
 	logger := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	return wsync.RunServer(ctx, wsync.ServeConfig{
 		Addr: *listen, DataDir: dir, CertFile: *certFile, KeyFile: *keyFile, Logger: logger,
+		Validators: map[string]func(wsync.Doc) error{wsync.KindAudit: verifyAuditDoc},
 		Ready: func(addr, fp string) {
 			fmt.Fprintf(e.Stdout, "listening on https://%s\ncertificate SHA-256 fingerprint %s\n", addr, fp)
 		},
@@ -190,4 +193,29 @@ func OpenSyncClient(ctx context.Context, ws *workspace.Workspace, cfg wsync.Clie
 		return nil, nil, errors.Join(err, closeStores())
 	}
 	return client, closeStores, nil
+}
+
+// verifyAuditDoc checks an audit log pushed to the server with the audit
+// log's own verification (hash chain of the events, signatures): a log
+// may be incomplete (a session still running) and its recordings travel
+// separately, but no event may be changed, missing or out of order.
+func verifyAuditDoc(d wsync.Doc) error {
+	data, err := wsync.LogBytes(d.Events)
+	if err != nil {
+		return fmt.Errorf("audit log %s: %w", d.ID, err)
+	}
+	res, err := remote.Verify(bytes.NewReader(data), d.ID, remote.VerifyOptions{})
+	if err != nil {
+		return fmt.Errorf("audit log %s: %w", d.ID, err)
+	}
+	var problems []string
+	for _, p := range res.Problems {
+		if p.Kind != remote.ProblemTruncated && p.Kind != remote.ProblemRecording {
+			problems = append(problems, p.String())
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("audit log %s does not verify: %s", d.ID, strings.Join(problems, "; "))
+	}
+	return nil
 }

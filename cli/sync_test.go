@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"werkbank/remote/sshdtest"
 	wsync "werkbank/sync"
 )
 
@@ -124,5 +125,60 @@ func TestServeGivenCertificate(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, data, "", "serve", "--tls-cert", "x.pem"); code != 2 || !strings.Contains(errs, "go together") {
 		t.Fatalf("cert without key: %d %s", code, errs)
+	}
+}
+
+func TestSyncAuditLogsVerified(t *testing.T) {
+	t.Setenv(UserEnvVar, "anna")
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("SSH_AUTH_SOCK", "")
+	data := t.TempDir()
+	keyFile, pub := sshdtest.UserKey(t, t.TempDir(), "id", nil)
+	sshd := sshdtest.Start(t, pub)
+	code, out, errs := caseCLI(t, data, "new", "--title", "Druck", "--customer", "Huber KG", "--priority", "2")
+	if code != 0 {
+		t.Fatalf("case new: %s", errs)
+	}
+	id := strings.TrimSpace(out)
+	if code, _, errs := cliRun(t, "", "--data", data, "remote", "exec", "--case", id, "--identity", keyFile, "--reason", "Ticket 1", "--accept-new", sshd.Target(t), "--", "echo", "hello"); code != 0 {
+		t.Fatalf("remote exec: %s", errs)
+	}
+	files, _ := filepath.Glob(filepath.Join(data, "audit", id, "*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("audit logs %v", files)
+	}
+	log, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another workstation holds a tampered copy under another name.
+	other := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(other, "audit", id), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tampered := strings.Replace(string(log), "echo hello", "echo hallo", 1)
+	if tampered == string(log) {
+		t.Fatal("the command is not in the log")
+	}
+	if err := os.WriteFile(filepath.Join(other, "audit", id, "tampered.jsonl"), []byte(tampered), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	srvData := t.TempDir()
+	_, token, _ := runCLI(t, srvData, "", "serve", "user", "add", "--role", "consultant", "anna")
+	token = strings.TrimSpace(token)
+	url, fp := startServeCLI(t, srvData)
+	code, out, errs = runCLI(t, data, "", "sync", "--server", url, "--token", token, "--fingerprint", fp)
+	if code != 0 || strings.Contains(out, "refused") {
+		t.Fatalf("genuine log: %d %q %s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, other, "", "sync", "--server", url, "--token", token, "--fingerprint", fp)
+	if code != 0 || !strings.Contains(out, "refused   audit") || !strings.Contains(out, "does not verify") {
+		t.Fatalf("tampered log: %d %q %s", code, out, errs)
+	}
+	// The genuine log arrived on the other workstation byte for byte.
+	got, err := os.ReadFile(filepath.Join(other, "audit", id, filepath.Base(files[0])))
+	if err != nil || string(got) != string(log) {
+		t.Fatalf("log arrived as %q (%v)", got, err)
 	}
 }

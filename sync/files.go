@@ -173,24 +173,34 @@ func isPrefix(short, long []json.RawMessage) bool {
 	return true
 }
 
-// writeLineFile writes the events as lines into path, atomically and durably.
-func writeLineFile(path string, events []json.RawMessage) error {
+// LogBytes returns the file content of a line file's events: each line
+// with its line end, byte for byte as LogDir read it.
+func LogBytes(events []json.RawMessage) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, ev := range events {
 		var line string
 		if err := json.Unmarshal(ev, &line); err != nil {
-			return fmt.Errorf("%s: an event is not a line: %w", path, err)
+			return nil, fmt.Errorf("an event is not a line: %w", err)
 		}
 		if strings.Contains(line, "\n") {
-			return fmt.Errorf("%s: an event holds a line break", path)
+			return nil, errors.New("an event holds a line break")
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
 	}
+	return buf.Bytes(), nil
+}
+
+// writeLineFile writes the events as lines into path, atomically and durably.
+func writeLineFile(path string, events []json.RawMessage) error {
+	data, err := LogBytes(events)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	return writeDurable(path, buf.Bytes())
+	return writeDurable(path, data)
 }
 
 // Delete refuses: audit logs and recordings are never deleted.

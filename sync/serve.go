@@ -26,6 +26,8 @@ type ServeConfig struct {
 	// Ready is called once the server listens, with its address and the
 	// SHA-256 fingerprint of its certificate.
 	Ready func(addr, fingerprint string)
+	// Validators are passed to the server (see ServerConfig).
+	Validators map[string]func(Doc) error
 }
 
 // RunServer runs the sync server until ctx is cancelled.
@@ -48,7 +50,7 @@ func RunServer(ctx context.Context, cfg ServeConfig) error {
 		return err
 	}
 	defer store.Close()
-	srv, err := NewServer(ServerConfig{Store: store, BlobDir: filepath.Join(cfg.DataDir, "blobs"), Logger: cfg.Logger})
+	srv, err := NewServer(ServerConfig{Store: store, BlobDir: filepath.Join(cfg.DataDir, "blobs"), Logger: cfg.Logger, Validators: cfg.Validators})
 	if err != nil {
 		return err
 	}

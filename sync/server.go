@@ -59,6 +59,10 @@ type ServerConfig struct {
 	// AppendOnly lists the kinds whose events may only be appended to and
 	// which nobody may delete; nil means audit logs and recordings.
 	AppendOnly []string
+	// Validators check the content of a kind's documents before they are
+	// stored (e.g. the audit logs' own hash chain and signatures); an error
+	// refuses the batch with 422.
+	Validators map[string]func(Doc) error
 	// Logger receives one line per failed request; nil discards.
 	Logger *slog.Logger
 	// MaxWait bounds a long poll of the change feed; zero means 30 s.
@@ -339,6 +343,11 @@ func (s *Server) check(u User) CheckFunc {
 				return reject(http.StatusForbidden, "role %s may not delete a %s whose %s is %s", u.Role, rule.Kind, rule.Field, was)
 			case now != was && slices.Contains(rule.Leave, was):
 				return reject(http.StatusForbidden, "role %s may not change the %s of a %s from %s", u.Role, rule.Field, rule.Kind, was)
+			}
+		}
+		if v := s.cfg.Validators[in.Kind]; v != nil && !in.Deleted {
+			if err := v(*in); err != nil {
+				return reject(http.StatusUnprocessableEntity, "%v", err)
 			}
 		}
 		for _, b := range in.Blobs {
