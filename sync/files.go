@@ -3,6 +3,8 @@ package sync
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,6 +88,40 @@ func readLines(path string) ([]json.RawMessage, error) {
 		out = append(out, ev)
 		data = data[i+1:]
 	}
+}
+
+// State summarises the matching files by path, size and modification
+// time (StateReporter), so that unchanged folders are not read again.
+func (l *LogDir) State(ctx context.Context) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(l.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == l.Dir {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() {
+			return ctx.Err()
+		}
+		rel, err := filepath.Rel(l.Dir, path)
+		if err != nil {
+			return err
+		}
+		if ok, _ := filepath.Match(l.Match, filepath.ToSlash(rel)); !ok {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("state of %s: %w", l.Dir, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Scan lists every matching file with its complete lines.
