@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/pkg/sftp"
@@ -98,6 +99,9 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 		opt.MaxSize = DefaultMaxFileSize
 	}
 	defer gcBallast()()
+	if err := s.r.dropStalePartials(time.Now().Add(-partialMaxAge)); err != nil {
+		return &CollectResult{}, err
+	}
 	res := &CollectResult{}
 	failed := func(p string, err error) error {
 		res.Failed = append(res.Failed, CollectError{Path: p, Err: err})
@@ -250,6 +254,33 @@ func describeRemoteError(err error) error {
 	default:
 		return err
 	}
+}
+
+// partialMaxAge is how long an unfinished transfer may be resumed.
+const partialMaxAge = 7 * 24 * time.Hour
+
+// dropStalePartials removes partial files not touched since before: the
+// remote file has most likely changed (a changed file gets a new partial
+// file) or nobody will resume it.
+func (r *Remote) dropStalePartials(before time.Time) error {
+	dir := filepath.Join(r.AttachmentsDir(), ".partial")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return localError{fmt.Errorf("list partial files: %w", err)}
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || !info.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return localError{fmt.Errorf("remove stale partial file: %w", err)}
+		}
+	}
+	return nil
 }
 
 // partialPath names the partial file of one remote file version, so that a

@@ -230,6 +230,22 @@ func TestCollectCancelThenResumeInNewSession(t *testing.T) {
 	if first < 4<<20 {
 		t.Fatalf("the second run started at %d instead of continuing", first)
 	}
+
+	// Partial files untouched for longer than a week are dropped.
+	stale := filepath.Join(r.AttachmentsDir(), ".partial", "stale")
+	if err := os.WriteFile(stale, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Collect(context.Background(), CollectOptions{Paths: []string{file}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stale partial kept: %v", err)
+	}
 }
 
 func TestCheckRemotePath(t *testing.T) {
