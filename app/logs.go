@@ -60,6 +60,8 @@ type logsScreen struct {
 	merged *mergedView
 	// analysis is the open file's template analysis, once done.
 	analysis *logs.Analysis
+	// following is the last "follow remote file" dialog (logs_follow.go).
+	following *followForm
 }
 
 // levelChoices are the level filter's options and their minimum ranks.
@@ -97,6 +99,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	next := widget.NewButtonWithIcon(lang.X("logs.next", "Next error"), theme.MoveDownIcon(), s.nextError)
 	finding := widget.NewButtonWithIcon(lang.X("logs.finding", "Mark as finding"), theme.DocumentCreateIcon(), s.markFinding)
 	merge := widget.NewButtonWithIcon(lang.X("logs.merge", "Merge with…"), theme.ContentAddIcon(), s.chooseMerge)
+	follow := widget.NewButtonWithIcon(lang.X("logs.follow", "Follow remote file…"), theme.MediaPlayIcon(), s.chooseFollow)
 
 	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
 	s.list.OnSelected = s.toggle
@@ -128,7 +131,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		container.NewTabItem(lang.X("logs.timeline", "Errors per minute"), s.timeline),
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
-	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, s.level), container.NewHBox(next, finding), s.search)
+	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, follow, s.level), container.NewHBox(next, finding), s.search)
 	times := container.NewBorder(nil, nil, widget.NewLabel(lang.X("logs.time", "Time")), nil, container.NewGridWithColumns(2, s.from, s.to))
 	// Two equal halves: the status may grow without a new layout.
 	top := container.NewVBox(bar, times, container.NewGridWithColumns(2, s.fileLbl, s.status))
