@@ -3,12 +3,15 @@
 // SLA clock counted in service hours (paused while waiting for the customer,
 // with a separate clock while the vendor's 3rd level works), the checklist
 // that gates an escalation to the vendor, the escalation bundle, customer
-// communication templates and the tracking of vendor fixes to delivery.
+// communication templates, the tracking of vendor fixes to delivery, and a
+// search index over the cases (their words and the error templates of
+// their attached logs) that finds the solved cases like a new one.
 //
 // Everything lives in the shared bbolt file; the buckets are declared in
 // schema.go. The package never imports Fyne nor other domain packages:
-// audit verification, redaction and article drafting come in through the
-// consumer interfaces AuditVerifier, Redactor and ArticleDrafter.
+// audit verification, redaction, article drafting and the error templates
+// of log files come in through the consumer interfaces AuditVerifier,
+// Redactor, ArticleDrafter and TemplateSource.
 package cases
 
 import (

@@ -49,6 +49,8 @@ func (s *Store) AnalyzeAttachments(ctx context.Context, src TemplateSource) (int
 	if src == nil {
 		return 0, errors.New("analyze attachments: no template source")
 	}
+	s.analyzing.Lock()
+	defer s.analyzing.Unlock()
 	var shas []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		last := ""

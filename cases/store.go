@@ -33,6 +33,10 @@ type Store struct {
 	attachDir string
 	now       func() time.Time
 
+	// analyzing serialises AnalyzeAttachments, so that a large log is
+	// read once even when several screens ask.
+	analyzing sync.Mutex
+
 	mu        sync.Mutex
 	contracts map[string]Contract
 	cals      map[string]map[Priority]*Calendar
