@@ -44,7 +44,7 @@ func (u *ui) startSync() {
 	client, err := wsync.NewClient(u.ctx, wsync.ClientConfig{
 		DB: u.ws.DB, BlobDir: u.ws.Path("attachments"),
 		Replicas: []wsync.Replica{kb.NewReplica(u.kb), cases.NewReplica(u.cases),
-			wsync.AuditLogs(u.ws.Path("audit")), wsync.Recordings(u.ws.Path("recordings"))},
+			wsync.AuditLogs(u.ws.Path("audit")), wsync.Recordings(u.ws.Path("recordings"), u.ws.Path("attachments"))},
 	})
 	if err != nil {
 		fyne.LogError("start sync", err)

@@ -187,7 +187,7 @@ func OpenSyncClient(ctx context.Context, ws *workspace.Workspace, cfg wsync.Clie
 	}
 	closeStores := ks.Close
 	cfg.DB, cfg.BlobDir = ws.DB, ws.Path("attachments")
-	cfg.Replicas = []wsync.Replica{kb.NewReplica(ks), cases.NewReplica(cs), wsync.AuditLogs(ws.Path("audit")), wsync.Recordings(ws.Path("recordings"))}
+	cfg.Replicas = []wsync.Replica{kb.NewReplica(ks), cases.NewReplica(cs), wsync.AuditLogs(ws.Path("audit")), wsync.Recordings(ws.Path("recordings"), ws.Path("attachments"))}
 	client, err := wsync.NewClient(ctx, cfg)
 	if err != nil {
 		return nil, nil, errors.Join(err, closeStores())

@@ -3,8 +3,10 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -157,6 +159,9 @@ func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page C
 		return err
 	}
 	if err := c.mergeAll(ctx, plans, rep); err != nil {
+		return err
+	}
+	if err := c.fetchBlobs(ctx, plans, rep); err != nil {
 		return err
 	}
 	if err := c.storeAll(ctx, plans); err != nil {
@@ -360,6 +365,34 @@ func (c *Client) storeAll(ctx context.Context, plans []*pulled) error {
 				}
 				p.action, p.failed = actFailed, fmt.Sprintf("delete: %v", err)
 			}
+		}
+	}
+	return nil
+}
+
+// fetchBlobs downloads the attachments of the documents about to be
+// stored, so that no document is stored without them (a cut download
+// resumes in the next round). A blob the server does not have marks its
+// document failed.
+func (c *Client) fetchBlobs(ctx context.Context, plans []*pulled, rep *Report) error {
+	for _, p := range plans {
+		if (p.action != actApply && p.action != actMerge) || (p.action == actApply && p.doc.Deleted) {
+			continue
+		}
+		for _, sha := range p.local.Blobs {
+			if c.blobs.has(sha) {
+				continue
+			}
+			err := c.downloadBlob(ctx, sha)
+			var ae *APIError
+			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+				p.action, p.failed = actFailed, fmt.Sprintf("attachment %s is not on the server", sha)
+				break
+			}
+			if err != nil {
+				return err
+			}
+			rep.BlobsDown++
 		}
 	}
 	return nil

@@ -257,6 +257,10 @@ func (c *Client) uploadBlobs(ctx context.Context, docs []Doc, rep *Report) error
 			continue // the server will refuse the document; it is held
 		}
 		sent, err := c.uploadBlob(ctx, sha)
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusUnprocessableEntity {
+			continue // the local copy does not match its hash: the document is held
+		}
 		if err != nil {
 			return err
 		}

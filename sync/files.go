@@ -15,13 +15,12 @@ import (
 )
 
 // LogDir is a Replica of append-only line files in a folder: the audit
-// logs (<data>/audit/<case>/<session>.jsonl) and the session recordings
-// (<data>/recordings/*.cast). Each file is one document whose events are
+// logs (<data>/audit/<case>/<session>.jsonl). Each file is one document whose events are
 // its complete lines, kept byte for byte; the server refuses any change to
 // lines it has. A file is never shortened or rewritten locally: a received
 // version must extend the local lines.
 type LogDir struct {
-	// KindName is the document kind, e.g. KindAudit or KindRecording.
+	// KindName is the document kind, e.g. KindAudit.
 	KindName string
 	// Dir is the folder; Match selects the files by their path relative
 	// to it (slash-separated), e.g. "*/*.jsonl".
@@ -36,12 +35,6 @@ const KindRecording = "recording"
 // <case>/<session>.jsonl.
 func AuditLogs(dir string) *LogDir {
 	return &LogDir{KindName: KindAudit, Dir: dir, Match: "*/*.jsonl"}
-}
-
-// Recordings is the replica of the session recordings in dir
-// (<data>/recordings): <session>[-N].cast.
-func Recordings(dir string) *LogDir {
-	return &LogDir{KindName: KindRecording, Dir: dir, Match: "*.cast"}
 }
 
 // logBody is the body of a line file's document: where it lives.

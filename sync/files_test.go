@@ -25,8 +25,10 @@ func newLogPeer(t *testing.T, ts *testServer) *logPeer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	recs := Recordings(filepath.Join(dir, "recordings"), filepath.Join(dir, "attachments"))
+	recs.MinAge = 0
 	c, err := NewClient(context.Background(), ClientConfig{DB: db, BlobDir: filepath.Join(dir, "attachments"),
-		Replicas: []Replica{AuditLogs(filepath.Join(dir, "audit")), Recordings(filepath.Join(dir, "recordings"))},
+		Replicas: []Replica{AuditLogs(filepath.Join(dir, "audit")), recs},
 		Server:   ts.url, Token: ts.tokens[RoleConsultant], Fingerprint: ts.fingerprint})
 	if err != nil {
 		t.Fatal(err)
@@ -70,10 +72,12 @@ func TestLogFilesSync(t *testing.T) {
 	cast := `{"version": 2, "width": 80, "height": 24}` + "\n" + `[0.5, "o", "$ ls\r\n"]` + "\n"
 	a.write(t, "audit/C-1/s1.jsonl", audit+`{"seq":3,"type":"end"`) // the last line is still being written
 	a.write(t, "recordings/s1.cast", cast)
-	if rep := a.sync(t); rep.Pushed != 2 {
+	if rep := a.sync(t); rep.Pushed != 2 || rep.BlobsUp != 1 {
 		t.Fatalf("push: %+v", rep)
 	}
-	b.sync(t)
+	if rep := b.sync(t); rep.BlobsDown != 1 {
+		t.Fatalf("pull: %+v", rep)
+	}
 	if got := b.read(t, "audit/C-1/s1.jsonl"); got != audit {
 		t.Fatalf("audit log arrived as %q", got)
 	}
@@ -98,6 +102,15 @@ func TestLogFilesSync(t *testing.T) {
 	b.sync(t)
 	if got := b.read(t, "audit/C-1/s1.jsonl"); got != full {
 		t.Fatalf("tampering reached b: %q", got)
+	}
+	// A recording changed afterwards is refused; the original stays.
+	a.write(t, "recordings/s1.cast", cast+`[1.0, "o", "more"]`+"\n")
+	if rep := a.sync(t); len(rep.Held) != 1 || rep.Held[0].Kind != KindRecording {
+		t.Fatalf("changed recording: %+v", rep)
+	}
+	b.sync(t)
+	if got := b.read(t, "recordings/s1.cast"); got != cast {
+		t.Fatalf("changed recording reached b: %q", got)
 	}
 	// A deleted recording is not deleted on the server.
 	if err := os.Remove(filepath.Join(a.dir, "recordings", "s1.cast")); err != nil {

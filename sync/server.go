@@ -320,6 +320,9 @@ func (s *Server) check(u User) CheckFunc {
 				return reject(http.StatusForbidden, "%s logs cannot be deleted", in.Kind)
 			}
 			if stored != nil {
+				if !jsonEqual(in.Body, stored.Body) {
+					return reject(http.StatusUnprocessableEntity, "%s is append-only: its description cannot change", in.Kind)
+				}
 				if len(in.Events) < len(stored.Events) {
 					return reject(http.StatusUnprocessableEntity, "%s log is append-only: %d events stored, %d pushed", in.Kind, len(stored.Events), len(in.Events))
 				}
