@@ -81,6 +81,7 @@ func TestCaseDetailShowsSimilarSolvedCases(t *testing.T) {
 	if !strings.Contains(s.simTab.Text, fmt.Sprintf("(%d)", len(s.similar))) {
 		t.Fatalf("tab title %q", s.simTab.Text)
 	}
+	s.tabs.SelectIndex(1)
 	// Its title opens it, although only open cases are listed.
 	var open *widget.Button
 	for _, o := range s.simBox.Objects {

@@ -113,7 +113,9 @@ func TestFollowRemoteFileLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	fh.Close()
-	h.wait("the new line", func() bool { return ff.view.lines[len(ff.view.lines)-1] == "2026-05-04 08:00:01 ERROR Deadlock on mrp_plan" })
+	h.wait("the new line", func() bool {
+		return ff.view.lines[len(ff.view.lines)-1] == "2026-05-04 08:00:01 ERROR Deadlock on mrp_plan"
+	})
 	if !strings.Contains(ff.view.status.Text, "audited") {
 		t.Fatalf("status %q", ff.view.status.Text)
 	}

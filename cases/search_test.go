@@ -316,3 +316,24 @@ func TestAnalyzeAttachmentsBadFiles(t *testing.T) {
 		t.Fatalf("cancelled search: %v", err)
 	}
 }
+
+func TestHowSolvedAndLastWork(t *testing.T) {
+	c := &Case{Solution: "Archivjob verlegt", Activities: []Activity{
+		{Kind: KindCall, Text: "Kunde angerufen"},
+		{Kind: KindNote, Text: "Cause: Sperre\nSolution: Archivjob verlegt"},
+		{Kind: KindStatus, To: string(StatusSolved), Text: "erledigt"},
+		{Kind: KindMail, Text: "Fix ausgeliefert"},
+		{Kind: KindNote, Text: "  "},
+	}}
+	if got := howSolved(c); got != "Archivjob verlegt" {
+		t.Fatalf("how solved %q", got)
+	}
+	last := lastWork(c, 3)
+	if len(last) != 2 || last[0].Text != "Fix ausgeliefert" || last[1].Text != "Kunde angerufen" {
+		t.Fatalf("last work %+v", last)
+	}
+	c.Solution = ""
+	if got := howSolved(c); got != "erledigt" {
+		t.Fatalf("how solved without solution %q", got)
+	}
+}

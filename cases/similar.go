@@ -188,6 +188,10 @@ type SimilarCase struct {
 	Last []Activity `json:"last_activities,omitempty"`
 }
 
+// minShare is the share of the best case's score below which Similar
+// leaves a case out.
+const minShare = 0.05
+
 // commonShare is the share of all cases above which a word is too common
 // to tell cases apart; Similar skips such words, and with fewer cases the
 // words every case has.
@@ -257,6 +261,13 @@ func (s *Store) Similar(ctx context.Context, id string, limit int) ([]SimilarCas
 			hits = append(hits, Hit{Summary: sum, Score: math.Round(sc/math.Max(1, float64(d.norm)/10)*1000) / 1000})
 		}
 		sortHits(hits)
+		// A case far below the best one shares a stray word, not the problem.
+		for i, h := range hits {
+			if h.Score < minShare*hits[0].Score {
+				hits = hits[:i]
+				break
+			}
+		}
 		if len(hits) > limit {
 			hits = hits[:limit]
 		}
@@ -302,13 +313,14 @@ func howSolved(c *Case) string {
 	return ""
 }
 
-// lastWork returns the last n notes, calls and mails of c, newest first.
+// lastWork returns the last n notes, calls and mails of c, newest first,
+// leaving out those that only repeat the solution.
 func lastWork(c *Case, n int) []Activity {
 	var out []Activity
 	for i := len(c.Activities) - 1; i >= 0 && len(out) < n; i-- {
 		switch a := c.Activities[i]; a.Kind {
 		case KindNote, KindCall, KindMail:
-			if strings.TrimSpace(a.Text) != "" {
+			if strings.TrimSpace(a.Text) != "" && (c.Solution == "" || !strings.Contains(a.Text, c.Solution)) {
 				out = append(out, a)
 			}
 		}
