@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // blobChunk is how much of a blob one upload request carries.
@@ -100,44 +98,8 @@ func (c *Client) remoteOffset(ctx context.Context, sha string) (offset int64, do
 	return 0, false, fmt.Errorf("blob %s: server answered %s", sha, resp.Status)
 }
 
-// download fetches the wanted blobs, resuming partial files, verifying
-// each by its SHA-256 before it is renamed into place.
-func (c *Client) download(ctx context.Context, sid string, rep *Report) error {
-	var wanted []string
-	err := c.db.View(func(tx *bolt.Tx) error {
-		sb := tx.Bucket(bucketClient).Bucket(bucketServers).Bucket([]byte(sid))
-		if sb == nil {
-			return nil
-		}
-		return sb.Bucket(bucketWanted).ForEach(func(k, _ []byte) error {
-			wanted = append(wanted, string(k))
-			return nil
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("read wanted blobs: %w", err)
-	}
-	for _, sha := range wanted {
-		if !c.blobs.has(sha) {
-			if err := c.downloadBlob(ctx, sha); err != nil {
-				return err
-			}
-			rep.BlobsDown++
-		}
-		err := c.db.Update(func(tx *bolt.Tx) error {
-			sb, err := serverBucket(tx, sid)
-			if err != nil {
-				return err
-			}
-			return sb.Bucket(bucketWanted).Delete([]byte(sha))
-		})
-		if err != nil {
-			return fmt.Errorf("record blob %s: %w", sha, err)
-		}
-	}
-	return nil
-}
-
+// downloadBlob fetches a blob, resuming a partial file, and verifies it
+// by its SHA-256 before it is renamed into place.
 func (c *Client) downloadBlob(ctx context.Context, sha string) error {
 	part := c.blobPath(sha) + ".part"
 	for attempt := 0; ; attempt++ {

@@ -225,15 +225,6 @@ func (c *Client) applyPage(ctx context.Context, sid string, since uint64, page C
 			if err := putJSON(sb.Bucket(bucketDocs), k, m); err != nil {
 				return err
 			}
-			if p.action != actAdvance && !p.doc.Deleted {
-				for _, b := range p.local.Blobs {
-					if !c.blobs.has(b) {
-						if err := sb.Bucket(bucketWanted).Put([]byte(b), nil); err != nil {
-							return err
-						}
-					}
-				}
-			}
 		}
 		if err := putUint(root, keyClock, clock); err != nil {
 			return err

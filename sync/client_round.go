@@ -62,8 +62,8 @@ type Status struct {
 	Failed    int       `json:"failed"`
 }
 
-// Sync runs one round: find local edits, pull, merge, push, transfer
-// attachments. Every step is idempotent; a round cut short is resumed by
+// Sync runs one round: find local edits, pull (with the attachments of
+// what arrives), merge, push (attachments first). Every step is idempotent; a round cut short is resumed by
 // the next one.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
 	c.round.Lock()
@@ -113,9 +113,6 @@ func (c *Client) syncRound(ctx context.Context) (Report, error) {
 		if conflicts == 0 {
 			break
 		}
-	}
-	if err := c.download(ctx, sid, &rep); err != nil {
-		return rep, err
 	}
 	rep.Conflicts, err = c.conflicted(sid)
 	return rep, err

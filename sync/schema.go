@@ -26,7 +26,6 @@ import (
 //	    base/      kind/id → Doc: the server's copy last seen (merge base)
 //	    outbox/    kind/id → Doc: a local version not yet on the server
 //	    held/      kind/id → why the server refused it (text)
-//	    wanted/    sha256  → a blob to download
 //	    failed/    kind/id → a pulled Doc the replica could not store or
 //	               merge, with the reason; retried every round
 var (
@@ -43,9 +42,8 @@ var (
 	bucketBase       = []byte("base")
 	bucketOutbox     = []byte("outbox")
 	bucketHeld       = []byte("held")
-	bucketWanted     = []byte("wanted")
 	bucketFailed     = []byte("failed")
-	perServerBuckets = [][]byte{bucketDocs, bucketBase, bucketOutbox, bucketHeld, bucketWanted, bucketFailed}
+	perServerBuckets = [][]byte{bucketDocs, bucketBase, bucketOutbox, bucketHeld, bucketFailed}
 )
 
 // clientSchema is the version of the client buckets' layout.
