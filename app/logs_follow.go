@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -64,8 +66,14 @@ type followView struct {
 	list   *widget.List
 	status *widget.Label
 	stop   *widget.Button
+	// keep attaches the lines received so far to the case and opens them
+	// in the viewer.
+	keep *widget.Button
 	// lines are the shown lines (Fyne goroutine only).
 	lines []string
+	// caseID, path and session say what is followed; session is set once
+	// the session is open (Fyne goroutine only).
+	caseID, path, session string
 
 	mu sync.Mutex
 	// pending are received lines not yet shown; partial is the start of
@@ -131,6 +139,7 @@ func (f *followView) show(lines []string) {
 		return
 	}
 	f.lines = append(f.lines, lines...)
+	f.keep.Enable()
 	if len(f.lines) > maxFollowLines {
 		f.lines = append([]string(nil), f.lines[len(f.lines)-maxFollowLines:]...)
 	}
@@ -151,7 +160,7 @@ func (f *followView) stopFollow() {
 
 // newFollowWindow makes the window of a follow.
 func (s *logsScreen) newFollowWindow(req remote.SessionRequest, path string) *followView {
-	f := &followView{u: s.u}
+	f := &followView{u: s.u, caseID: req.Case, path: path}
 	f.win = s.u.app.NewWindow(lang.X("logs.follow.title", "{{.Path}} on {{.Target}} (live)", map[string]any{"Path": path, "Target": req.Target}))
 	f.list = widget.NewList(func() int { return len(f.lines) }, s.createItem, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id >= len(f.lines) {
@@ -165,7 +174,9 @@ func (s *logsScreen) newFollowWindow(req remote.SessionRequest, path string) *fo
 	f.status = widget.NewLabel(lang.X("logs.follow.connecting", "Connecting to {{.Target}}…", map[string]any{"Target": req.Target}))
 	f.status.Truncation = fyne.TextTruncateEllipsis
 	f.stop = widget.NewButtonWithIcon(lang.X("logs.follow.stop", "Stop"), theme.MediaStopIcon(), f.stopFollow)
-	f.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, f.stop, f.status), nil, nil, nil, f.list))
+	f.keep = widget.NewButtonWithIcon(lang.X("logs.follow.keep", "Attach to case and open"), theme.DocumentSaveIcon(), func() { s.keepFollowed(f) })
+	f.keep.Disable()
+	f.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(f.keep, f.stop), f.status), nil, nil, nil, f.list))
 	f.win.SetOnClosed(f.stopFollow)
 	f.win.Resize(fyne.NewSize(900, 560))
 	return f
@@ -195,6 +206,7 @@ func (s *logsScreen) follow(req remote.SessionRequest, path string) (*followView
 		rs := &remoteScreen{u: s.u}
 		sessID, err := rs.withSession(ctx, req, func(sess *remote.Session) error {
 			s.u.do(func() {
+				f.session = sess.ID
 				f.status.SetText(lang.X("logs.follow.running", "Following {{.Path}} on {{.Target}} (session {{.ID}}, audited)",
 					map[string]any{"Path": path, "Target": req.Target, "ID": sess.ID}))
 			})
@@ -241,6 +253,44 @@ func (s *logsScreen) follow(req remote.SessionRequest, path string) (*followView
 		})
 	})
 	return f, nil
+}
+
+// keepFollowed attaches the lines received so far to the case (as
+// "<file>-<session>.log") and opens the attachment in the viewer, where
+// its templates, known problems and findings are at hand.
+func (s *logsScreen) keepFollowed(f *followView) {
+	lines := append([]string(nil), f.lines...)
+	name := strings.TrimSuffix(filepath.Base(f.path), ".log") + "-" + f.session + ".log"
+	caseID, by := f.caseID, s.u.user.Name
+	if by == "" {
+		by = "unknown"
+	}
+	s.u.goBackground(func(ctx context.Context) {
+		a, err := attachLines(ctx, s.u.cases, caseID, name, by, lines)
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError(lang.X("logs.follow.keep.err", "The followed lines could not be attached to the case."), err)
+				return
+			}
+			f.status.SetText(lang.X("logs.follow.kept", "{{.N}} lines attached to {{.Case}} as {{.Name}}.", map[string]any{"N": len(lines), "Case": caseID, "Name": a.Name}))
+			s.openFile(s.u.cases.AttachmentPath(a.SHA256))
+		})
+	})
+}
+
+// attachLines writes lines to a temporary file called name and attaches
+// it to the case; the attachment keeps its own durable copy.
+func attachLines(ctx context.Context, store *cases.Store, caseID, name, by string, lines []string) (cases.Attachment, error) {
+	dir, err := os.MkdirTemp("", "werkbank-follow-")
+	if err != nil {
+		return cases.Attachment{}, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, name)
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		return cases.Attachment{}, fmt.Errorf("write %s: %w", tmp, err)
+	}
+	return store.AttachFile(ctx, caseID, tmp, by)
 }
 
 // followForm is the open "follow remote file" dialog (for tests).

@@ -158,5 +158,15 @@ func TestFollowRemoteFileLive(t *testing.T) {
 	if last.Kind != cases.KindRemote || !strings.Contains(last.Text, "followed "+logFile+" until stopped") {
 		t.Fatalf("activity %+v", last)
 	}
+
+	// The lines become an attachment of the case and open in the viewer.
+	test.Tap(ff.view.keep)
+	h.wait("the attachment in the viewer", func() bool {
+		return strings.Contains(ff.view.status.Text, "201 lines attached") && s.ix != nil && s.ix.Lines() == 201
+	})
+	got, err = h.u.cases.Get(ctx, c.ID)
+	if err != nil || len(got.Attachments) != 1 || !strings.HasPrefix(got.Attachments[0].Name, "it's the server-") || s.path != h.u.cases.AttachmentPath(got.Attachments[0].SHA256) {
+		t.Fatalf("attachments %+v, viewer %s: %v", got.Attachments, s.path, err)
+	}
 	ff.view.win.Close()
 }
