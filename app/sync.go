@@ -197,7 +197,16 @@ func (s *syncBar) showConflicts() {
 				e.Wrapping = fyne.TextWrapWord
 				e.SetMinRowsVisible(4)
 				e.Disable()
-				cols.Add(container.NewBorder(widget.NewLabel(c.Field+" · "+v.Replica), nil, nil, nil, e))
+				var use fyne.CanvasObject
+				if dc.Kind == wsync.KindArticle {
+					id, field, value := dc.ID, c.Field, v.Value
+					use = widget.NewButton(lang.X("sync.use", "Use this"), func() {
+						if err := s.useArticleValue(id, field, value); err != nil {
+							s.u.showError(lang.X("sync.err.use", "The article could not be saved with this version."), err)
+						}
+					})
+				}
+				cols.Add(container.NewBorder(widget.NewLabel(c.Field+" · "+v.Replica), use, nil, nil, e))
 			}
 			box.Add(cols)
 		}
@@ -215,6 +224,41 @@ func (s *syncBar) showConflicts() {
 	scroll.SetMinSize(fyne.NewSize(760, 480))
 	d = dialog.NewCustom(lang.X("sync.conflicts.title", "Conflicting edits"), lang.X("sync.close", "Close"), scroll, w)
 	d.Show()
+}
+
+// useArticleValue saves article id with one side's value of a conflicting
+// field (as a new revision by the current user).
+func (s *syncBar) useArticleValue(id, field string, value json.RawMessage) error {
+	a, err := s.u.kb.Get(s.u.ctx, id)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encode article %s: %w", id, err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return fmt.Errorf("decode article %s: %w", id, err)
+	}
+	if len(value) == 0 {
+		delete(fields, field)
+	} else {
+		fields[field] = value
+	}
+	if raw, err = json.Marshal(fields); err != nil {
+		return fmt.Errorf("encode article %s: %w", id, err)
+	}
+	var b kb.Article
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return fmt.Errorf("article %s with this %s: %w", id, field, err)
+	}
+	saved, err := s.u.kb.Save(s.u.ctx, b, s.u.user, lang.X("sync.use.note", "conflict: chose one version"))
+	if err != nil {
+		return err
+	}
+	s.u.articleChanged(saved)
+	return nil
 }
 
 // variantText shows a JSON value readably: strings as text.

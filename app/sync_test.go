@@ -121,6 +121,22 @@ func TestSyncBar(t *testing.T) {
 	if err != nil || len(list) != 1 || len(list[0].Conflicts) != 1 || len(list[0].Conflicts[0].Variants) != 2 {
 		t.Fatalf("conflicts %+v (%v)", list, err)
 	}
+	// The user picks the other client's title.
+	var chosen wsync.Variant
+	for _, v := range list[0].Conflicts[0].Variants {
+		if strings.Contains(string(v.Value), "Other title") {
+			chosen = v
+		}
+	}
+	if chosen.Value == nil {
+		t.Fatalf("no variant with the other title: %+v", list[0].Conflicts[0].Variants)
+	}
+	if err := s.useArticleValue("synced-article", "title", chosen.Value); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := h.u.kb.Get(ctx, "synced-article"); a.Title != "Other title" {
+		t.Fatalf("chosen title not saved: %q", a.Title)
+	}
 	if err := s.client.Resolve(ctx, wsync.KindArticle, "synced-article"); err != nil {
 		t.Fatal(err)
 	}
@@ -131,5 +147,8 @@ func TestSyncBar(t *testing.T) {
 	}
 	if list, _ := other.Conflicts(ctx); len(list) != 0 {
 		t.Fatalf("the other client still has conflicts: %+v", list)
+	}
+	if a, _ := ks.Get(ctx, "synced-article"); a.Title != "Other title" {
+		t.Fatalf("the resolution did not reach the other client: %q", a.Title)
 	}
 }
