@@ -337,3 +337,45 @@ func TestHowSolvedAndLastWork(t *testing.T) {
 		t.Fatalf("how solved without solution %q", got)
 	}
 }
+
+// TestMigrateSchema1 opens a file written before the search index existed:
+// the buckets are added and the index is built from the cases.
+func TestMigrateSchema1(t *testing.T) {
+	ctx := context.Background()
+	clk := &fakeClock{t: berlin(t, "2026-05-04 09:00")}
+	s, db, dir := openTest(t, clk)
+	c, err := s.Create(ctx, NewCase{Title: "Lagerbuchung doppelt", Customer: "Kunz", Priority: PriorityMedium, By: "anna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketTerms, bucketTermDF, bucketDocTerms, bucketTemplates, bucketPending} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Delete(keySearch); err != nil {
+			return err
+		}
+		return meta.Put(keySchema, []byte("1"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, Config{DB: db, AttachDir: filepath.Join(dir, "attachments"), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := s2.Search(ctx, "lagerbuchungen", 5)
+	if err != nil || len(hits) != 1 || hits[0].ID != c.ID {
+		t.Fatalf("after migration: %v %v", hitIDs(hits), err)
+	}
+	if err := db.View(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket(bucketMeta).Get(keySchema)); v != "2" {
+			t.Errorf("schema %q", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
