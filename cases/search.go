@@ -249,21 +249,6 @@ func templatesOf(tx *bolt.Tx, c *Case, note bool) ([]LogTemplate, error) {
 
 // indexTerms replaces the search index entries of c.
 func indexTerms(tx *bolt.Tx, c *Case) error {
-	terms, df, docs := tx.Bucket(bucketTerms), tx.Bucket(bucketTermDF), tx.Bucket(bucketDocTerms)
-	if old := docs.Get([]byte(c.ID)); old != nil {
-		d, err := decodeDocTerms(old)
-		if err != nil {
-			return fmt.Errorf("index case %s: %w", c.ID, err)
-		}
-		for _, t := range d.terms {
-			if err := terms.Delete(postingKey(t, c.ID)); err != nil {
-				return fmt.Errorf("index case %s: %w", c.ID, err)
-			}
-			if err := addDF(df, t, -1); err != nil {
-				return fmt.Errorf("index case %s: %w", c.ID, err)
-			}
-		}
-	}
 	tpl, err := templatesOf(tx, c, true)
 	if err != nil {
 		return err
@@ -276,14 +261,44 @@ func indexTerms(tx *bolt.Tx, c *Case) error {
 		sq += w * w
 	}
 	d.norm = fixed(math.Sqrt(sq))
+	terms, df, docs := tx.Bucket(bucketTerms), tx.Bucket(bucketTermDF), tx.Bucket(bucketDocTerms)
+	// Only terms that come or go change their document frequency; a
+	// posting whose weight and norm stay is not rewritten.
+	old := map[string]uint64{}
+	var oldNorm uint64
+	if raw := docs.Get([]byte(c.ID)); raw != nil {
+		od, err := decodeDocTerms(raw)
+		if err != nil {
+			return fmt.Errorf("index case %s: %w", c.ID, err)
+		}
+		oldNorm = od.norm
+		for i, t := range od.terms {
+			old[t] = od.w[i]
+			if _, keep := m[t]; keep {
+				continue
+			}
+			if err := terms.Delete(postingKey(t, c.ID)); err != nil {
+				return fmt.Errorf("index case %s: %w", c.ID, err)
+			}
+			if err := addDF(df, t, -1); err != nil {
+				return fmt.Errorf("index case %s: %w", c.ID, err)
+			}
+		}
+	}
 	for i, t := range d.terms {
+		ow, had := old[t]
+		if had && ow == d.w[i] && oldNorm == d.norm {
+			continue
+		}
 		v := binary.AppendUvarint(nil, d.w[i])
 		v = binary.AppendUvarint(v, d.norm)
 		if err := terms.Put(postingKey(t, c.ID), v); err != nil {
 			return fmt.Errorf("index case %s: %w", c.ID, err)
 		}
-		if err := addDF(df, t, 1); err != nil {
-			return fmt.Errorf("index case %s: %w", c.ID, err)
+		if !had {
+			if err := addDF(df, t, 1); err != nil {
+				return fmt.Errorf("index case %s: %w", c.ID, err)
+			}
 		}
 	}
 	if err := docs.Put([]byte(c.ID), d.encode()); err != nil {

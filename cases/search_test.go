@@ -142,6 +142,30 @@ func TestSearchCases(t *testing.T) {
 	if hits, err := s.Search(ctx, "archivierungsjob", 10); err != nil || len(hits) != 1 || hits[0].ID != dl.ID {
 		t.Fatalf("archivierungsjob: %+v %v", hits, err)
 	}
+	// A title changed elsewhere (sync): the old words are gone, the
+	// counts of the cases holding them too.
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		c, err := getCase(tx, dl.ID)
+		if err != nil {
+			return err
+		}
+		c.Title = "Sperre beim Buchen"
+		return s.save(tx, &c, clk.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if hits, err := s.Search(ctx, "sperre buchen", 10); err != nil || len(hits) != 1 || hits[0].ID != dl.ID {
+		t.Fatalf("new title: %v %v", hitIDs(hits), err)
+	}
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		// "deadlock" is left in two activities of two cases.
+		if n := docFreq(tx, "deadlock"); n != 2 {
+			t.Errorf("deadlock held by %d cases", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestSimilarCases(t *testing.T) {
