@@ -234,7 +234,8 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, _ User) {
 	if err == nil {
 		var limit, wait uint64
 		if limit, err = queryUint(r, "limit", MaxBatch, MaxBatch); err == nil {
-			if wait, err = queryUint(r, "wait", 0, uint64(s.cfg.MaxWait/time.Millisecond)); err == nil {
+			if wait, err = queryUint(r, "wait", 0, 1<<31); err == nil {
+				wait = min(wait, uint64(s.cfg.MaxWait/time.Millisecond)) // a longer wish gets the server's limit
 				var kinds []string
 				if k := r.URL.Query().Get("kinds"); k != "" {
 					kinds = strings.Split(k, ",")

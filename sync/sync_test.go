@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -416,4 +417,33 @@ func TestRefusedDocumentDoesNotStopSync(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	assertEqual(t, a, b)
+}
+
+func TestWaitWakesOnChange(t *testing.T) {
+	ts := startTestServer(t)
+	a := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	b := newPeer(t, ts.url, ts.tokens[RoleSpecialist], ts.fingerprint)
+	a.sync()
+	b.sync()
+	// Nothing new: the long poll ends empty.
+	if more, err := a.client.Wait(context.Background(), 50*time.Millisecond); err != nil || more {
+		t.Fatalf("idle wait: %v %v", more, err)
+	}
+	got := make(chan bool, 1)
+	go func() {
+		more, err := a.client.Wait(context.Background(), 20*time.Second)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- more
+	}()
+	b.put(KindCase, "new", testDoc{Title: "news"})
+	b.sync()
+	if !<-got {
+		t.Fatal("the long poll ended without the change")
+	}
+	a.sync()
+	if _, ok := a.get(KindCase, "new"); !ok {
+		t.Fatal("change not pulled")
+	}
 }
