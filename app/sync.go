@@ -212,12 +212,18 @@ func (s *syncBar) showConflicts() {
 		}
 		kind, id := dc.Kind, dc.ID
 		box.Add(widget.NewButton(lang.X("sync.resolve", "Mark resolved"), func() {
-			if err := s.client.Resolve(s.u.ctx, kind, id); err != nil {
-				s.u.showError(lang.X("sync.err.resolve", "The conflict could not be marked resolved."), err)
-				return
-			}
 			d.Hide()
-			s.kick()
+			// Resolve waits for a round in progress: not on the UI goroutine.
+			s.u.goBackground(func(ctx context.Context) {
+				err := s.client.Resolve(ctx, kind, id)
+				s.u.do(func() {
+					if err != nil {
+						s.u.showError(lang.X("sync.err.resolve", "The conflict could not be marked resolved."), err)
+						return
+					}
+					s.kick()
+				})
+			})
 		}))
 	}
 	scroll := container.NewVScroll(box)
@@ -290,10 +296,17 @@ func (s *syncBar) showSettings() {
 		if !ok {
 			return
 		}
-		if err := s.client.Configure(s.u.ctx, url.Text, token.Text, fp.Text); err != nil {
-			s.u.showError(lang.X("sync.err.settings", "The server settings could not be saved."), err)
-			return
-		}
-		s.kick()
+		server, tok, pin := url.Text, token.Text, fp.Text
+		// Configure waits for a round in progress: not on the UI goroutine.
+		s.u.goBackground(func(ctx context.Context) {
+			err := s.client.Configure(ctx, server, tok, pin)
+			s.u.do(func() {
+				if err != nil {
+					s.u.showError(lang.X("sync.err.settings", "The server settings could not be saved."), err)
+					return
+				}
+				s.kick()
+			})
+		})
 	}, s.u.window())
 }
