@@ -39,4 +39,4 @@ screenshot: build server
 
 ## bench: the speed and memory goals (large generated corpora; takes a while)
 bench: deps
-	LANG=en_US.UTF-8 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 90m ./kb/ ./cases/ ./logs/ ./remote/ ./sync/
+	LANG=en_US.UTF-8 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 90m ./kb/ ./cases/ ./logs/ ./remote/ ./sync/ ./cli/ ./app/
