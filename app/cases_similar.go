@@ -51,13 +51,17 @@ const similarCount = 5
 func (s *casesScreen) loadSimilar(id string) {
 	s.u.goBackground(func(ctx context.Context) {
 		show := func(sim []cases.SimilarCase, err error) {
+			var own []cases.LogTemplate
+			if err == nil {
+				own, err = s.u.cases.Templates(ctx, id)
+			}
 			s.u.do(func() {
 				if err != nil {
 					s.u.showError(lang.X("cases.similar.err", "The similar cases could not be found."), err)
 					return
 				}
 				if s.cur != nil && s.cur.ID == id {
-					s.showSimilar(sim)
+					s.showSimilar(sim, own)
 				}
 			})
 		}
@@ -75,10 +79,30 @@ func (s *casesScreen) loadSimilar(id string) {
 	})
 }
 
-// showSimilar fills the similar-cases tab.
-func (s *casesScreen) showSimilar(sim []cases.SimilarCase) {
+// ownTemplates is how many of the case's own error templates the
+// similar-cases tab names.
+const ownTemplates = 5
+
+// showSimilar fills the similar-cases tab: the errors in the case's own
+// logs, then the similar solved cases.
+func (s *casesScreen) showSimilar(sim []cases.SimilarCase, own []cases.LogTemplate) {
 	s.similar = sim
 	s.simBox.Objects = nil
+	if len(own) > 0 {
+		var b strings.Builder
+		b.WriteString(lang.X("cases.similar.own", "Errors in the logs of this case:"))
+		for i, t := range own {
+			if i == ownTemplates {
+				b.WriteString("\n" + lang.X("cases.similar.more", "… and {{.N}} more", map[string]any{"N": len(own) - ownTemplates}))
+				break
+			}
+			fmt.Fprintf(&b, "\n%d× %s", t.Count, t.Text)
+		}
+		l := widget.NewLabel(b.String())
+		l.Wrapping = fyne.TextWrapWord
+		s.simBox.Add(l)
+		s.simBox.Add(widget.NewSeparator())
+	}
 	if len(sim) == 0 {
 		none := widget.NewLabel(lang.X("cases.similar.none", "No solved case is like this one yet."))
 		none.Wrapping = fyne.TextWrapWord

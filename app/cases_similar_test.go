@@ -73,7 +73,7 @@ func TestCaseDetailShowsSimilarSolvedCases(t *testing.T) {
 		return len(s.similar) > 0 && s.similar[0].ID == old.ID && len(s.similar[0].Shared) == 1
 	})
 	txt := strings.Join(texts(s.simBox), " ")
-	for _, want := range []string{old.ID, "Solution: Archivjob auf 02:00 verlegt", "Same error in the logs (10×): Lock wait timeout exceeded on table mrp_plan row"} {
+	for _, want := range []string{"Errors in the logs of this case:\n10× Lock wait timeout exceeded", old.ID, "Solution: Archivjob auf 02:00 verlegt", "Same error in the logs (10×): Lock wait timeout exceeded on table mrp_plan row"} {
 		if !strings.Contains(txt, want) {
 			t.Fatalf("similar tab lacks %q:\n%s", want, txt)
 		}
