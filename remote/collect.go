@@ -121,7 +121,7 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 		if sc != nil {
 			sc.Close()
 		}
-		sc, err = newSFTP(client)
+		sc, s.readSize, err = newSFTP(client)
 		return err
 	}
 	if err := connect(); err != nil {
@@ -309,25 +309,7 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		return "", "", err
 	}
 	if w.done < st.Size() {
-		rf, err := sc.Open(p)
-		if err != nil {
-			return "", "", err
-		}
-		// Closing the client ends a stalled transfer; the writer checks ctx
-		// between chunks.
-		stop := context.AfterFunc(ctx, func() { sc.Close() })
-		if _, err := rf.Seek(w.done, io.SeekStart); err != nil {
-			stop()
-			rf.Close()
-			return "", "", err
-		}
-		_, err = rf.WriteTo(w)
-		stop()
-		rf.Close()
-		if ctx.Err() != nil {
-			return "", "", ctx.Err()
-		}
-		if err != nil && !errors.Is(err, errGrew) {
+		if err := s.transfer(ctx, sc, p, st.Size(), w); err != nil {
 			return "", "", err
 		}
 	}
@@ -366,4 +348,46 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 func gcBallast() func() {
 	b := make([]byte, 64<<20)
 	return func() { runtime.KeepAlive(b) }
+}
+
+// transfer streams the rest of the file into w: over the fast path, and
+// with the general SFTP client where the server answers in a way the fast
+// path does not handle.
+func (s *Session) transfer(ctx context.Context, sc *sftp.Client, p string, size int64, w *hashWriter) error {
+	client, err := s.client()
+	if err != nil {
+		return err
+	}
+	err = errFastPathOff
+	if !s.r.cfg.generalSFTP {
+		_, err = fastRead(ctx, client, p, w.done, size, s.readSize, w)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, errShrank):
+		return nil // the size check says what arrived
+	case !errors.Is(err, errFastPathOff):
+		return err
+	}
+	rf, err := sc.Open(p)
+	if err != nil {
+		return err
+	}
+	// Closing the client ends a stalled transfer; the writer checks ctx
+	// between chunks.
+	stop := context.AfterFunc(ctx, func() { sc.Close() })
+	defer stop()
+	defer rf.Close()
+	if _, err := rf.Seek(w.done, io.SeekStart); err != nil {
+		return err
+	}
+	_, err = rf.WriteTo(w)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil && !errors.Is(err, errGrew) {
+		return err
+	}
+	return nil
 }

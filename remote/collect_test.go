@@ -144,11 +144,21 @@ func TestCollectFilesAndGlob(t *testing.T) {
 }
 
 func TestCollectResumesAfterCut(t *testing.T) {
+	for _, general := range []bool{false, true} {
+		name := "fast path"
+		if general {
+			name = "general SFTP client"
+		}
+		t.Run(name, func(t *testing.T) { testCollectResumesAfterCut(t, general) })
+	}
+}
+
+func testCollectResumesAfterCut(t *testing.T, general bool) {
 	env := newTestEnv(t)
 	srv := startSSHD(t, env.pub)
 	proxy := startProxy(t, srv.Addr())
 	env.trustAs(t, proxy.Addr(), srv.HostKey)
-	r := env.remote(t, nil)
+	r := env.remote(t, func(c *Config) { c.generalSFTP = general })
 	file := filepath.Join(t.TempDir(), "server.log")
 	const size = 24 << 20
 	want := writeRandom(t, file, size, 7)

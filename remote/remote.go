@@ -89,6 +89,8 @@ type Config struct {
 
 	// openAudit replaces the audit file opener in tests.
 	openAudit func(string) (auditFile, error)
+	// generalSFTP turns the SFTP fast path off (tests of the fallback).
+	generalSFTP bool
 }
 
 // Remote opens audited sessions.

@@ -42,7 +42,9 @@ type Session struct {
 	// AuditPath is the session's audit log file.
 	AuditPath string
 
-	audit      *auditLog
+	audit *auditLog
+	// readSize is the SFTP read size the server grants (set by Collect).
+	readSize   int
 	mu         sync.Mutex
 	conn       *connection
 	recordings int

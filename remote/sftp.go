@@ -24,13 +24,13 @@ const (
 )
 
 // newSFTP opens an SFTP client on the target with the largest read size
-// the server grants (limits@openssh.com) so that WriteTo's concurrent reads
-// move big chunks. A read larger than the server grants would come back
-// short and leave holes, so without the extension the safe 32 KiB is used.
-func newSFTP(client *ssh.Client) (*sftp.Client, error) {
+// the server grants (limits@openssh.com), which it also returns, so that
+// reads move big chunks. A read larger than the server grants would come
+// back short, so without the extension the safe 32 KiB is used.
+func newSFTP(client *ssh.Client) (*sftp.Client, int, error) {
 	size, err := sftpReadSize(client)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	sc, err := sftp.NewClient(client,
 		sftp.MaxPacketUnchecked(size),
@@ -38,9 +38,9 @@ func newSFTP(client *ssh.Client) (*sftp.Client, error) {
 		sftp.MaxConcurrentRequestsPerFile(64),
 		sftp.UseFstat(true))
 	if err != nil {
-		return nil, fmt.Errorf("start SFTP: %w", err)
+		return nil, 0, fmt.Errorf("start SFTP: %w", err)
 	}
-	return sc, nil
+	return sc, size, nil
 }
 
 // sftpReadSize asks the server for its read limit on a short-lived SFTP
