@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -134,6 +135,34 @@ func TestSummarize(t *testing.T) {
 	}
 	if top.ID != TemplateID(top.Template) || len(top.ID) != 12 {
 		t.Errorf("template id %q", top.ID)
+	}
+}
+
+func TestErrorTemplates(t *testing.T) {
+	data := "2026-11-27 10:00:01,000 ERROR [w] a.B - Posting 1 failed\n" +
+		"2026-11-27 10:00:02,000 FATAL [w] a.B - Disk full on volume 7\n" +
+		"2026-11-27 10:00:30,000 INFO  [w] a.B - Session 7 started\n" +
+		"2026-11-27 10:00:31,000 INFO  [w] a.B - Session 8 started\n" +
+		"2026-11-27 10:00:32,000 INFO  [w] a.B - Session 9 started\n" +
+		"2026-11-27 10:01:05,000 ERROR [w] a.B - Posting 2 failed\n"
+	path := writeFile(t, "e.log", []byte(data))
+	got, err := ErrorTemplates(context.Background(), path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ErrorTemplate{
+		{ID: TemplateID("Posting <*> failed"), Text: "Posting <*> failed", Count: 2},
+		{ID: TemplateID("Disk full on volume <*>"), Text: "Disk full on volume <*>", Count: 1},
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("error templates %+v, want %+v", got, want)
+	}
+	if got, err := ErrorTemplates(context.Background(), path, 1); err != nil || len(got) != 1 || got[0] != want[0] {
+		t.Errorf("limit 1: %+v %v", got, err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.log")
+	if _, err := ErrorTemplates(context.Background(), missing, 0); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing file: %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 )
@@ -66,6 +67,33 @@ func Summarize(file string, a *Analysis) Summary {
 		return cmp.Compare(x.FirstLine, y.FirstLine)
 	})
 	return s
+}
+
+// ErrorTemplate is a template of the ERROR and FATAL lines of a log file.
+type ErrorTemplate struct {
+	ID    string
+	Text  string
+	Count int
+}
+
+// ErrorTemplates analyses the log file at path and returns the templates
+// of its ERROR and FATAL lines (ids as in its Summary), most frequent
+// first; limit > 0 keeps only the first limit of them.
+func ErrorTemplates(ctx context.Context, path string, limit int) ([]ErrorTemplate, error) {
+	a, err := Analyze(ctx, path, AnalyzeConfig{})
+	if err != nil {
+		return nil, err
+	}
+	var out []ErrorTemplate
+	for _, t := range Summarize(path, a).Templates {
+		if levelRank(t.Level) >= levelRank("ERROR") {
+			out = append(out, ErrorTemplate{ID: t.ID, Text: t.Template, Count: t.Count})
+		}
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 func timePtr(t time.Time) *time.Time {
