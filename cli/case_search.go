@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,19 +22,13 @@ type logsTemplates struct{}
 // ErrorTemplates returns the templates of ERROR and FATAL lines, most
 // frequent first.
 func (logsTemplates) ErrorTemplates(ctx context.Context, path string) ([]cases.LogTemplate, error) {
-	a, err := logs.Analyze(ctx, path, logs.AnalyzeConfig{})
+	ts, err := logs.ErrorTemplates(ctx, path, maxCaseTemplates)
 	if err != nil {
 		return nil, err
 	}
-	var out []cases.LogTemplate
-	for _, st := range a.Templates {
-		if logs.LevelRank(st.Level()) >= logs.LevelRank("ERROR") {
-			out = append(out, cases.LogTemplate{ID: st.Template.ID(), Text: st.Template.Text(), Count: st.Count})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
-	if len(out) > maxCaseTemplates {
-		out = out[:maxCaseTemplates]
+	out := make([]cases.LogTemplate, len(ts))
+	for i, t := range ts {
+		out[i] = cases.LogTemplate{ID: t.ID, Text: t.Text, Count: t.Count}
 	}
 	return out, nil
 }
