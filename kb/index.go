@@ -121,7 +121,7 @@ func createIndex(dir string) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create index dir: %w", err)
 	}
 	bi, err := bleve.NewUsing(filepath.Join(dir, "bleve"), m, scorch.Name, scorch.Name, scorchConfig())
@@ -130,7 +130,7 @@ func createIndex(dir string) (*index, error) {
 	}
 	// The version file is written last: a half-created index has none and
 	// is recreated on the next open.
-	if err := os.WriteFile(filepath.Join(dir, indexVersionFile), []byte(fmt.Sprintln(indexVersion)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, indexVersionFile), []byte(fmt.Sprintln(indexVersion)), 0o600); err != nil {
 		_ = bi.Close()
 		return nil, fmt.Errorf("write index version: %w", err)
 	}
