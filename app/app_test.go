@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -46,13 +48,29 @@ func newHarness(t testing.TB, role kb.Role) *harness {
 // before the window is built.
 func newHarnessSeeded(t testing.TB, role kb.Role, seed bool) *harness {
 	t.Helper()
-	t.Setenv("LANG", "en_US.UTF-8")
+	return newHarnessIn(t, role, seed, "en_US.UTF-8")
+}
+
+// newHarnessIn builds the window with the UI in the language of the
+// locale (LANG), e.g. "de_DE.UTF-8"; the English locale is restored for
+// the tests that follow.
+func newHarnessIn(t testing.TB, role kb.Role, seed bool, locale string) *harness {
+	t.Helper()
+	t.Setenv("LANG", locale)
 	t.Setenv("LANGUAGE", "")
 	t.Setenv("LC_ALL", "")
 	t.Setenv("LC_MESSAGES", "")
 	a := test.NewTempApp(t)
 	if err := loadTranslations(a.Preferences()); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasPrefix(locale, "en") {
+		t.Cleanup(func() {
+			t.Setenv("LANG", "en_US.UTF-8")
+			if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 	saveUser(a.Preferences(), kb.User{Name: "tester", Role: role})
 	ctx := context.Background()
@@ -434,10 +452,24 @@ func TestFirstStartSeedsWithNotice(t *testing.T) {
 }
 
 func TestScreensFitTheWindow(t *testing.T) {
-	// No screen may need more than 1280×800, at any moment: wrapped text
-	// measured before its first layout (one word a line) once made the
-	// real window taller than the screen.
-	h := newHarness(t, kb.RoleTeamLead)
+	// No screen may need more than 1280×800, at any moment and in either
+	// language (German labels are longer): wrapped text measured before
+	// its first layout (one word a line) once made the real window taller
+	// than the screen, long German button bars made it wider.
+	for _, locale := range []string{"en_US.UTF-8", "de_DE.UTF-8"} {
+		t.Run(locale[:2], func(t *testing.T) { screensFit(t, locale) })
+	}
+}
+
+// screensFit walks every screen of the window in the locale's language.
+func screensFit(t *testing.T, locale string) {
+	h := newHarnessIn(t, kb.RoleTeamLead, true, locale)
+	if want := map[string]string{"en": "Knowledge base", "de": "Wissensbasis"}[locale[:2]]; lang.X("nav.kb", "?") != want {
+		t.Fatalf("the UI is not in %s: %q", locale, lang.X("nav.kb", "?"))
+	}
+	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
+		t.Fatal(err)
+	}
 	fits := func(what string) {
 		t.Helper()
 		if got := h.w.Content().MinSize(); got.Width > 1280 || got.Height > 800 {
@@ -465,6 +497,34 @@ func TestScreensFitTheWindow(t *testing.T) {
 	fits("the loaded history")
 	test.Tap(h.u.kbs.newBtn)
 	fits("the editor")
+
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	for i := range h.u.cs.items {
+		h.u.cs.list.Select(i)
+		h.wait("the case detail", func() bool { return h.u.cs.cur != nil && h.u.cs.cur.ID == h.u.cs.items[i].ID })
+		h.settle()
+		fits("the case " + h.u.cs.cur.ID)
+	}
+
+	h.u.selectScreen("logs")
+	h.wait("the log screen", func() bool { return h.u.ls != nil })
+	logs, err := fs.Glob(assets.Demo, "demo/logs/*.log")
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("demo logs %v: %v", logs, err)
+	}
+	data, err := fs.ReadFile(assets.Demo, logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), path.Base(logs[0]))
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.ls.openFile(file)
+	h.wait("the index", func() bool { return h.u.ls.ix != nil })
+	h.settle()
+	fits("the opened log")
 }
 
 func TestCloseAsksAboutUnsavedChangesAndStopsWork(t *testing.T) {

@@ -135,17 +135,18 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 	fixes := widget.NewButtonWithIcon(lang.X("cases.fixes", "Vendor fixes"), theme.ListIcon(), s.fixesDialog)
 	contracts := widget.NewButtonWithIcon(lang.X("cases.contracts", "Contracts"), theme.SettingsIcon(), s.contractsDialog)
 	s.filter = widget.NewEntry()
-	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter: id, title, customer, assignee — Enter searches everything (activities, logs)"))
+	s.filter.SetPlaceHolder(lang.X("cases.filter", "Filter by id, title, customer… — Enter searches everything"))
+	s.filter.ActionItem = widget.NewButtonWithIcon("", theme.SearchIcon(), func() { s.searchAll(s.filter.Text) })
 	s.filter.OnChanged = func(string) { s.applyFilter() }
 	s.filter.OnSubmitted = s.searchAll
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(reload, contracts, fixes, newBtn), container.NewHBox(s.openOnly, s.count)),
+		container.New(&flowLayout{}, s.openOnly, s.count, reload, contracts, fixes, newBtn),
 		s.filter)
 	left := container.NewBorder(top, nil, nil, nil, s.list)
 
 	s.buildDetail()
 	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.45
+	split.Offset = 0.5
 	u.onShow["cases"] = s.reload
 	s.reload()
 	return split
@@ -266,8 +267,12 @@ func (s *casesScreen) buildDetail() {
 	s.facts.Wrapping = fyne.TextWrapWord
 	s.clocks = container.NewVBox()
 	s.acts = container.NewVBox()
-	s.kind = widget.NewSelect([]string{"note", "call", "mail", "remote_session"}, nil)
-	s.kind.SetSelected("note")
+	kinds := make([]string, len(noteKinds))
+	for i, k := range noteKinds {
+		kinds[i] = kindLabel(k)
+	}
+	s.kind = widget.NewSelect(kinds, nil)
+	s.kind.SetSelectedIndex(0)
 	s.note = wrapEntry()
 	s.note.SetPlaceHolder(lang.X("cases.note.hint", "What was done or found? (added to the log, cannot be changed later)"))
 	s.note.SetMinRowsVisible(2)
@@ -277,7 +282,9 @@ func (s *casesScreen) buildDetail() {
 		s.actions[key] = b
 		return b
 	}
-	bar := container.NewGridWrap(fyne.NewSize(170, 36),
+	// The buttons flow into more rows when the detail is narrow (German
+	// labels are long), instead of widening the window or cutting labels.
+	bar := container.New(&flowLayout{},
 		btn("status", lang.X("cases.act.status", "Status…"), theme.MediaPlayIcon(), s.statusDialog),
 		btn("priority", lang.X("cases.act.priority", "Priority…"), theme.WarningIcon(), s.priorityDialog),
 		btn("mail", lang.X("cases.act.mail", "Message…"), theme.MailComposeIcon(), s.messageDialog),
@@ -362,12 +369,23 @@ func clockRow(c cases.Clock) fyne.CanvasObject {
 	if c.Target > 0 {
 		text += " · " + lang.X("cases.clock.target", "target {{.T}}", map[string]any{"T": hours(c.Target)})
 	}
-	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, widget.NewLabel(text))
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, l)
+}
+
+// noteKinds are the kinds of activity a user adds by hand, in the order
+// of the kind choice next to the note.
+var noteKinds = []cases.Kind{cases.KindNote, cases.KindCall, cases.KindMail, cases.KindRemote}
+
+// kindLabel is the translated name of an activity kind.
+func kindLabel(k cases.Kind) string {
+	return lang.X("cases.kind."+string(k), strings.ReplaceAll(string(k), "_", " "))
 }
 
 // activityRow shows one activity of the log.
 func activityRow(a cases.Activity) fyne.CanvasObject {
-	head := fmt.Sprintf("%s · %s · %s", a.At.Local().Format("02.01.2006 15:04"), a.By, lang.X("cases.kind."+string(a.Kind), strings.ReplaceAll(string(a.Kind), "_", " ")))
+	head := fmt.Sprintf("%s · %s · %s", a.At.Local().Format("02.01.2006 15:04"), a.By, kindLabel(a.Kind))
 	switch a.Kind {
 	case cases.KindStatus:
 		head += fmt.Sprintf(" (%s → %s)", statusLabel(cases.Status(a.From)), statusLabel(cases.Status(a.To)))
@@ -381,6 +399,7 @@ func activityRow(a cases.Activity) fyne.CanvasObject {
 		}
 	}
 	h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.Wrapping = fyne.TextWrapWord
 	body := widget.NewLabel(a.Text)
 	body.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(h, body)
@@ -391,7 +410,7 @@ func (s *casesScreen) addActivity() {
 	if s.cur == nil || strings.TrimSpace(s.note.Text) == "" {
 		return
 	}
-	id, text, kind, by := s.cur.ID, s.note.Text, cases.Kind(s.kind.Selected), s.by()
+	id, text, kind, by := s.cur.ID, s.note.Text, noteKinds[max(s.kind.SelectedIndex(), 0)], s.by()
 	s.run(lang.X("cases.err.note", "The activity could not be added."), func(ctx context.Context) error {
 		_, err := s.u.cases.AddActivity(ctx, id, cases.Activity{Kind: kind, By: by, Text: text})
 		return err

@@ -121,7 +121,7 @@ func TestCaseDetailNoteAndEscalation(t *testing.T) {
 		}
 	}
 	before := len(s.cur.Activities)
-	s.kind.SetSelected("call")
+	s.kind.SetSelectedIndex(1) // call
 	test.Type(s.note, "Rückruf: Queue abgearbeitet")
 	test.Tap(s.addNote)
 	h.wait("the new activity", func() bool { return s.cur != nil && len(s.cur.Activities) == before+1 })

@@ -60,6 +60,8 @@ type logsScreen struct {
 	merged *mergedView
 	// analysis is the open file's template analysis, once done.
 	analysis *logs.Analysis
+	// hint explains the empty viewer until a file is opened.
+	hint *widget.Label
 	// following is the last "follow remote file" dialog (logs_follow.go).
 	following *followForm
 }
@@ -131,11 +133,20 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		container.NewTabItem(lang.X("logs.timeline", "Errors per minute"), s.timeline),
 		container.NewTabItem(lang.X("logs.known", "Known problems"), container.NewBorder(container.NewHBox(s.matchBtn), nil, nil, nil, s.hitsList)),
 	)
-	bar := container.NewBorder(nil, nil, container.NewHBox(open, merge, follow, s.level), container.NewHBox(next, finding), s.search)
+	// The buttons flow into a second row when the window is narrow
+	// (German labels are long); the search gets a row of its own so that
+	// a regular expression stays readable.
+	s.search.ActionItem = widget.NewButtonWithIcon("", theme.SearchIcon(), s.applyFilter)
+	bar := container.NewVBox(
+		container.New(&flowLayout{}, open, merge, follow, next, finding),
+		container.NewBorder(nil, nil, s.level, nil, s.search))
 	times := container.NewBorder(nil, nil, widget.NewLabel(lang.X("logs.time", "Time")), nil, container.NewGridWithColumns(2, s.from, s.to))
 	// Two equal halves: the status may grow without a new layout.
 	top := container.NewVBox(bar, times, container.NewGridWithColumns(2, s.fileLbl, s.status))
-	split := container.NewVSplit(s.list, tabs)
+	s.hint = widget.NewLabelWithStyle(lang.X("logs.hint", "Open a log file with “Open log…”, or follow a file on a customer system with “Follow remote file…”. Werkbank groups the lines into templates, shows errors per minute and finds known problems from the knowledge base."),
+		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	s.hint.Wrapping = fyne.TextWrapWord
+	split := container.NewVSplit(container.NewStack(s.list, container.NewPadded(wrapped(s.hint))), tabs)
 	split.Offset = 0.7
 	return container.NewBorder(top, nil, nil, nil, split)
 }
@@ -180,6 +191,7 @@ func (s *logsScreen) openFile(path string) {
 	s.timeline.Objects = nil
 	s.timeline.Refresh()
 	s.fileLbl.SetText(path)
+	s.hint.Hide()
 	s.status.SetText(lang.X("logs.indexing", "Reading…"))
 	s.matchBtn.Disable()
 	s.list.Refresh()

@@ -13,6 +13,9 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
@@ -42,6 +45,8 @@ type barChart struct {
 	// scales to the data.
 	yMax float64
 	yFmt func(float64) string
+	// empty is the text drawn when there are no categories.
+	empty string
 }
 
 // priorityColors are the series colours of priorities 1…4.
@@ -132,7 +137,7 @@ func (ch barChart) render() *image.RGBA {
 	}
 	fillRect(img, image.Rect(padL, padT, padL+1, y0), ink)
 	if len(ch.cats) == 0 {
-		text(img, padL+20, padT+plotH/2, "no data", ink)
+		text(img, padL+20, padT+plotH/2, ch.empty, ink)
 		return img
 	}
 	slot := plotW / len(ch.cats)
@@ -186,6 +191,25 @@ func (ch barChart) render() *image.RGBA {
 	return img
 }
 
+// ageLabel is the translated label of an age range of open cases,
+// recognised by its upper end (cases.AgeBuckets).
+func ageLabel(b cases.AgeBucket) string {
+	const day = 24 * time.Hour
+	switch b.Max {
+	case day:
+		return lang.X("reports.age.day", "< 1 day")
+	case 3 * day:
+		return lang.X("reports.age.days3", "1–3 days")
+	case 7 * day:
+		return lang.X("reports.age.days7", "3–7 days")
+	case 28 * day:
+		return lang.X("reports.age.weeks4", "1–4 weeks")
+	case 0:
+		return lang.X("reports.age.older", "> 4 weeks")
+	}
+	return b.Label
+}
+
 // reportCharts turns the team report into its three charts.
 func reportCharts(rep cases.TeamReport, titles [3]string) []barChart {
 	var months []string
@@ -203,10 +227,11 @@ func reportCharts(rep cases.TeamReport, titles [3]string) []barChart {
 		return fmt.Sprintf("%.0f%%", v)
 	}
 	count := func(v float64) string { return fmt.Sprintf("%.0f", v) }
-	comp := barChart{title: titles[0], cats: months, yMax: 100, yFmt: pct}
-	age := barChart{title: titles[1], stacked: true, yFmt: count}
+	empty := lang.X("reports.nodata", "no data")
+	comp := barChart{title: titles[0], cats: months, yMax: 100, yFmt: pct, empty: empty}
+	age := barChart{title: titles[1], stacked: true, yFmt: count, empty: empty}
 	for _, b := range rep.OpenByAge {
-		age.cats = append(age.cats, b.Label)
+		age.cats = append(age.cats, ageLabel(b))
 	}
 	for p := 1; p <= 4; p++ {
 		// No finished case of a priority in a month is "no data", not 0 %.
@@ -226,8 +251,8 @@ func reportCharts(rep cases.TeamReport, titles [3]string) []barChart {
 		}
 		age.series = append(age.series, as)
 	}
-	esc := barChart{title: titles[2], yFmt: count}
-	es := chartSeries{name: "escalations", color: color.RGBA{0x5e, 0x35, 0xb1, 0xff}}
+	esc := barChart{title: titles[2], yFmt: count, empty: empty}
+	es := chartSeries{name: lang.X("reports.series.escalations", "Escalations"), color: color.RGBA{0x5e, 0x35, 0xb1, 0xff}}
 	for _, e := range rep.Escalations {
 		esc.cats = append(esc.cats, e.Product)
 		es.values = append(es.values, float64(e.Count))
