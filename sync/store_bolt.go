@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -189,10 +190,19 @@ func (s *BoltStore) Push(ctx context.Context, user string, req PushRequest, chec
 	if err := ctx.Err(); err != nil {
 		return PushResponse{}, err
 	}
+	// The documents are encoded here, concurrently with other requests,
+	// so that the shared write transaction only stores them.
+	enc := make([][]byte, len(req.Docs))
+	for i := range req.Docs {
+		var err error
+		if enc[i], err = encodeStored(req.Docs[i], user); err != nil {
+			return PushResponse{}, fmt.Errorf("push batch %s: %w", req.Batch, err)
+		}
+	}
 	var resp PushResponse
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		var err error
-		resp, err = pushTx(tx, user, req, check)
+		resp, err = pushTx(tx, user, req, enc, check)
 		return err
 	})
 	if err != nil {
@@ -241,9 +251,45 @@ func pruneBatches(tx *bolt.Tx, now time.Time) error {
 	return nil
 }
 
-// pushTx is Push inside one transaction. It may run more than once (bbolt
-// retries a failed batch member alone), so it keeps no state outside tx.
-func pushTx(tx *bolt.Tx, user string, req PushRequest, check CheckFunc) (PushResponse, error) {
+// encodeStored returns the stored form of d pushed by user, without its
+// closing brace: withSeq completes it once the sequence is known. Body and
+// events are copied as they are (the wire decoder has checked them), not
+// scanned again.
+func encodeStored(d Doc, user string) ([]byte, error) {
+	body, events := d.Body, d.Events
+	d.Body, d.Events, d.Seq, d.Author = nil, nil, 0, user
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", d.Key(), err)
+	}
+	raw = raw[:len(raw)-1] // the object's closing brace
+	if len(body) > 0 {
+		raw = append(append(raw, `,"body":`...), body...)
+	}
+	if len(events) > 0 {
+		raw = append(raw, `,"events":[`...)
+		for i, e := range events {
+			if i > 0 {
+				raw = append(raw, ',')
+			}
+			raw = append(raw, e...)
+		}
+		raw = append(raw, ']')
+	}
+	return raw, nil
+}
+
+// withSeq completes a document encoded by encodeStored with its sequence.
+func withSeq(enc []byte, seq uint64) []byte {
+	raw := make([]byte, 0, len(enc)+30)
+	raw = append(append(raw, enc...), `,"seq":`...)
+	return append(strconv.AppendUint(raw, seq, 10), '}')
+}
+
+// pushTx is Push inside one transaction; enc holds the documents encoded
+// by encodeStored. It may run more than once (bbolt retries a failed batch
+// member alone), so it keeps no state outside tx.
+func pushTx(tx *bolt.Tx, user string, req PushRequest, enc [][]byte, check CheckFunc) (PushResponse, error) {
 	batches := tx.Bucket(bucketBatches)
 	bkey := []byte(user + "\x00" + req.Replica + "\x00" + req.Batch)
 	if old := batches.Get(bkey); old != nil {
@@ -305,19 +351,14 @@ func pushTx(tx *bolt.Tx, user string, req PushRequest, check CheckFunc) (PushRes
 		if !accept[i] {
 			continue
 		}
-		d := req.Docs[i]
+		d := &req.Docs[i]
 		if stored[i] != nil {
 			if err := feed.Delete(seqKey(stored[i].Seq)); err != nil {
 				return PushResponse{}, fmt.Errorf("compact feed: %w", err)
 			}
 		}
 		seq++
-		d.Seq, d.Author = seq, user
-		raw, err := json.Marshal(d)
-		if err != nil {
-			return PushResponse{}, fmt.Errorf("encode %s: %w", d.Key(), err)
-		}
-		if err := docs.Put(docKey(d.Kind, d.ID), raw); err != nil {
+		if err := docs.Put(docKey(d.Kind, d.ID), withSeq(enc[i], seq)); err != nil {
 			return PushResponse{}, fmt.Errorf("store %s: %w", d.Key(), err)
 		}
 		if err := feed.Put(seqKey(seq), docKey(d.Kind, d.ID)); err != nil {

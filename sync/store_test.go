@@ -64,3 +64,41 @@ func TestBatchRecordsPruned(t *testing.T) {
 		t.Fatalf("stored %v", d.Version)
 	}
 }
+
+// TestStoredFormRoundTrip checks that a document stored by Push (encoded
+// outside the write transaction, body and events copied as pushed) reads
+// back as pushed, with the sequence and author the server set.
+func TestStoredFormRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenBoltStore(ctx, filepath.Join(t.TempDir(), ServerDBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ev := []json.RawMessage{json.RawMessage(`{"n":1}`), json.RawMessage(`{"n": 2, "t":"<b>"}`)}
+	in := []Doc{
+		{Kind: KindAudit, ID: "S", Version: Version{"r": 1}, Replica: "r", Body: json.RawMessage(`{"host": "h1",  "x":[1,2]}`), Events: ev, Chain: ChainOf(ev)},
+		{Kind: KindCase, ID: "T", Version: Version{"r": 3}, Replica: "r", Deleted: true},
+		{Kind: KindCase, ID: "C", Version: Version{"r": 2}, Replica: "r", Body: json.RawMessage(`{"title":"ä"}`), Blobs: []string{"ab"}, Conflicts: []Conflict{{Field: "title", Variants: []Variant{{Replica: "r"}}}}},
+	}
+	resp, err := s.Push(ctx, "anna", PushRequest{Batch: "b", Replica: "r", Docs: in}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range in {
+		got, ok, err := s.Get(ctx, want.Kind, want.ID)
+		if err != nil || !ok {
+			t.Fatalf("get %s: %v %v", want.Key(), ok, err)
+		}
+		if got.Seq != resp.Results[i].Seq || got.Seq == 0 || got.Author != "anna" {
+			t.Errorf("%s: seq %d author %q, want seq %d by anna", want.Key(), got.Seq, got.Author, resp.Results[i].Seq)
+		}
+		if got.Hash() != want.Hash() || got.Chain != want.Chain || got.Version.Compare(want.Version) != Equal || got.Replica != want.Replica || got.Deleted != want.Deleted {
+			t.Errorf("%s: stored %+v, pushed %+v", want.Key(), got, want)
+		}
+	}
+	page, err := s.Changes(ctx, 0, 10, nil)
+	if err != nil || len(page.Docs) != len(in) || page.Next != uint64(len(in)) {
+		t.Fatalf("feed: %+v %v", page, err)
+	}
+}
