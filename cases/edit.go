@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -99,13 +98,9 @@ func (s *Store) PutContract(ctx context.Context, c Contract) error {
 		}
 		now := s.now()
 		var affected []Case
-		err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-			var cs Case
-			if err := json.Unmarshal(v, &cs); err != nil {
-				return fmt.Errorf("read case %s: %w", k, err)
-			}
+		err := forEachCase(tx, func(cs *Case) error {
 			if cs.Contract == c.Name {
-				affected = append(affected, cs)
+				affected = append(affected, *cs)
 			}
 			return nil
 		})

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -222,16 +221,12 @@ func (s *Store) rebuildIndex(tx *bolt.Tx, now time.Time) error {
 			return fmt.Errorf("rebuild case index: %w", err)
 		}
 	}
-	err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-		var c Case
-		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("read case %s: %w", k, err)
-		}
-		sla, err := s.sla(&c, now)
+	err := forEachCase(tx, func(c *Case) error {
+		sla, err := s.sla(c, now)
 		if err != nil {
 			return err
 		}
-		return putIndex(tx, &c, sla)
+		return putIndex(tx, c, sla)
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild case index: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,33 +65,24 @@ func syncItem(c Case) (wsync.Item, error) {
 // decoding): it changes with every write, so the sync client skips
 // reading all cases while it stays the same.
 func (r *Replica) State(ctx context.Context) (string, error) {
-	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	n := 0
+	var state string
 	err := r.s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-			n++
-			h.Write(k)
-			h.Write([]byte{0})
-			h.Write(v)
-			return nil
-		})
+		var err error
+		state, err = casesChecksum(tx)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("cases state: %w", err)
 	}
-	return fmt.Sprintf("%d-%08x", n, h.Sum32()), ctx.Err()
+	return state, ctx.Err()
 }
 
 // Scan lists every case.
 func (r *Replica) Scan(ctx context.Context, fn func(wsync.Item) error) error {
 	var items []wsync.Item
 	err := r.s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-			var c Case
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("read case %s: %w", k, err)
-			}
-			it, err := syncItem(c)
+		return forEachCase(tx, func(c *Case) error {
+			it, err := syncItem(*c)
 			if err != nil {
 				return err
 			}

@@ -317,12 +317,8 @@ func rebuildSearch(tx *bolt.Tx) error {
 			return fmt.Errorf("rebuild case search index: %w", err)
 		}
 	}
-	err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-		var c Case
-		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("read case %s: %w", k, err)
-		}
-		return indexTerms(tx, &c)
+	err := forEachCase(tx, func(c *Case) error {
+		return indexTerms(tx, c)
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild case search index: %w", err)

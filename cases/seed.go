@@ -86,7 +86,7 @@ func (s *Store) SeedDemo(ctx context.Context, fsys fs.FS) (int, error) {
 	}
 	n := 0
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketCases).Stats().KeyN > 0 {
+		if caseCount(tx) > 0 {
 			return nil
 		}
 		meta := tx.Bucket(bucketMeta)

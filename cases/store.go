@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -286,6 +287,38 @@ func getCase(tx *bolt.Tx, id string) (Case, error) {
 		return Case{}, fmt.Errorf("read case %s: %w", id, err)
 	}
 	return c, nil
+}
+
+// forEachCase calls f with every stored case, decoded, in id order.
+func forEachCase(tx *bolt.Tx, f func(c *Case) error) error {
+	return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		var c Case
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("read case %s: %w", k, err)
+		}
+		return f(&c)
+	})
+}
+
+// caseCount returns the number of stored cases.
+func caseCount(tx *bolt.Tx) int { return tx.Bucket(bucketCases).Stats().KeyN }
+
+// casesChecksum is the number of stored cases and a CRC-32C of their ids
+// and JSON (not decoded): it changes with every write.
+func casesChecksum(tx *bolt.Tx) (string, error) {
+	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	n := 0
+	err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		n++
+		h.Write(k) // a hash.Hash never fails to write
+		h.Write([]byte{0})
+		h.Write(v)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("checksum of the cases: %w", err)
+	}
+	return fmt.Sprintf("%d-%08x", n, h.Sum32()), nil
 }
 
 // mutate loads a case, lets f change it and stores it durably with a new

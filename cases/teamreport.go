@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -67,15 +66,11 @@ func (s *Store) TeamReport(ctx context.Context) (TeamReport, error) {
 	esc := map[string]int{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		i := 0
-		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		return forEachCase(tx, func(c *Case) error {
 			if i++; i%1000 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-			}
-			var c Case
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("read case %s: %w", k, err)
 			}
 			if c.Escalation != nil {
 				p := c.Escalation.Product
@@ -87,7 +82,7 @@ func (s *Store) TeamReport(ctx context.Context) (TeamReport, error) {
 				}
 				esc[p]++
 			}
-			sla, err := s.sla(&c, now)
+			sla, err := s.sla(c, now)
 			if err != nil {
 				return err
 			}
