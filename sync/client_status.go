@@ -12,13 +12,12 @@ import (
 // and the current numbers of pending edits, conflicts and held documents.
 func (c *Client) Status(ctx context.Context) (Status, error) {
 	var st Status
-	st.Server, _ = c.Server()
 	err := c.db.View(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketClient)
 		if _, err := getJSON(root, keyStatus, &st); err != nil {
 			return err
 		}
-		st.Server, _ = c.Server()
+		st.Server, _ = c.Server() // the stored status may name an older server
 		servers := root.Bucket(bucketServers)
 		return servers.ForEachBucket(func(sid []byte) error {
 			sb := servers.Bucket(sid)
