@@ -60,8 +60,12 @@ func TestBundle(t *testing.T) {
 	}
 	auditPath := filepath.Join(dir, "session-1.audit.jsonl")
 	recPath := filepath.Join(dir, "session-1.cast")
-	os.WriteFile(auditPath, []byte(`{"seq":1,"prev":"","event":"start"}`+"\n"), 0o600)
-	os.WriteFile(recPath, []byte(`{"version":2}`+"\n"+`[0.1,"o","export PGPASSWORD=x; password: hunter2\r\n"]`+"\n"), 0o600)
+	if err := os.WriteFile(auditPath, []byte(`{"seq":1,"prev":"","event":"start"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(recPath, []byte(`{"version":2}`+"\n"+`[0.1,"o","export PGPASSWORD=x; password: hunter2\r\n"]`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ver := fakeVerifier{[]AuditResult{
 		{Kind: "audit", Path: auditPath, OK: true, Detail: "chain of 1 events, signature valid"},
 		{Kind: "recording", Path: recPath, OK: false, Detail: "hash mismatch"},

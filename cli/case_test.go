@@ -109,7 +109,9 @@ func TestCaseCommandLine(t *testing.T) {
 		t.Fatal("a refused escalation changed the data")
 	}
 	logFile := filepath.Join(t.TempDir(), "printsrv.log")
-	os.WriteFile(logFile, []byte("ERROR PRN-4410 Access is denied\nlogin user=svc password=Sommer2026!\n"), 0o600)
+	if err := os.WriteFile(logFile, []byte("ERROR PRN-4410 Access is denied\nlogin user=svc password=Sommer2026!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, errOut := caseCLI(t, data, "attach", id, logFile); code != 0 || !strings.Contains(out, "printsrv.log") {
 		t.Fatalf("attach: %d %q %q", code, out, errOut)
 	}
@@ -175,7 +177,9 @@ func TestCaseBadInput(t *testing.T) {
 	}
 	id := strings.TrimSpace(out)
 	existing := filepath.Join(t.TempDir(), "exists.zip")
-	os.WriteFile(existing, []byte("keep"), 0o600)
+	if err := os.WriteFile(existing, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		code int
@@ -272,7 +276,9 @@ func TestCaseDraftAndContract(t *testing.T) {
 	// Contracts: a new one is stored; a broken one is refused, nothing changed.
 	dir := t.TempDir()
 	good := filepath.Join(dir, "gold.json")
-	os.WriteFile(good, []byte(`{"name":"Gold","hours":"mon-fri 07:00-18:00","bundesland":"NW","targets":{"1":{"reaction":"30m","resolution":"4h","all_hours":true},"2":{"reaction":"2h","resolution":"16h"},"3":{"reaction":"4h","resolution":"40h"},"4":{"reaction":"8h","resolution":"80h"}}}`), 0o600)
+	if err := os.WriteFile(good, []byte(`{"name":"Gold","hours":"mon-fri 07:00-18:00","bundesland":"NW","targets":{"1":{"reaction":"30m","resolution":"4h","all_hours":true},"2":{"reaction":"2h","resolution":"16h"},"3":{"reaction":"4h","resolution":"40h"},"4":{"reaction":"8h","resolution":"80h"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, errOut := caseCLI(t, data, "contract", "set", good); code != 0 || !strings.Contains(out, "Gold") {
 		t.Fatalf("contract set: %d %q %q", code, out, errOut)
 	}
@@ -280,7 +286,9 @@ func TestCaseDraftAndContract(t *testing.T) {
 		t.Fatalf("new with the new contract: %q", errOut)
 	}
 	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(bad, []byte(`{"name":"Blech","hours":"mon-fri 17:00-08:00","targets":{}}`), 0o600)
+	if err := os.WriteFile(bad, []byte(`{"name":"Blech","hours":"mon-fri 17:00-08:00","targets":{}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	before := dbBytes(t, data)
 	if code, _, errOut := caseCLI(t, data, "contract", "set", bad); code != 1 || !strings.Contains(errOut, "service window") {
 		t.Fatalf("bad contract: %d %q", code, errOut)
