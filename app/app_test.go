@@ -362,6 +362,48 @@ func TestLanguageSetting(t *testing.T) {
 	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
 		t.Errorf("back to the English system language: %q", got)
 	}
+
+	// Where the environment does not choose the locale (Windows, macOS),
+	// the chosen language's texts are loaded over the system's; going
+	// back to the system language restores them.
+	if err := overrideLanguage("de"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Wissensbasis" {
+		t.Errorf("German over an English system: %q", got)
+	}
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
+		t.Errorf("English system language after the override: %q", got)
+	}
+	t.Setenv("LANG", "de_DE.UTF-8")
+	a.Preferences().SetString(prefLanguage, "en")
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
+		t.Errorf("English chosen on a German system: %q", got)
+	}
+	if err := overrideLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.X("nav.kb", "?"); got != "Knowledge base" {
+		t.Errorf("English chosen twice: %q", got)
+	}
+
+	// The settings say when a new choice takes effect.
+	t.Setenv("LANG", "en_US.UTF-8")
+	a.Preferences().SetString(prefLanguage, "system")
+	if err := loadTranslations(a.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	s := newSettingsScreen(h.u)
+	if !strings.Contains(s.langItem.HintText, "applies the next time Werkbank starts") {
+		t.Errorf("the settings do not say when the language changes: %q", s.langItem.HintText)
+	}
 }
 
 func TestTranslationsComplete(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -26,9 +27,40 @@ var languages = []string{"system", "de", "en"}
 // translation file of assets/translations (all areas, all languages).
 // Fyne picks German when the (chosen) locale is German, else English.
 func loadTranslations(p fyne.Preferences) error {
-	applyLanguage(p.StringWithFallback(prefLanguage, "system"))
+	choice := p.StringWithFallback(prefLanguage, "system")
+	applyLanguage(choice)
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		return fmt.Errorf("load translations: %w", err)
+	}
+	return overrideLanguage(choice)
+}
+
+// overrideLanguage makes Werkbank's own texts appear in the chosen
+// language where the locale could not be chosen through the environment
+// (Windows, macOS): fyne 2.7 has no call to pick the language, so the
+// chosen language's texts are loaded under the language fyne settled on.
+// Fyne's own texts (e.g. in the file dialog) stay in the system language
+// there.
+func overrideLanguage(choice string) error {
+	if choice != "de" && choice != "en" {
+		return nil
+	}
+	current := lang.X("lang.code", "en")
+	if current == choice {
+		return nil
+	}
+	files, err := fs.Glob(assets.Translations, "translations/*."+choice+".json")
+	if err != nil {
+		return fmt.Errorf("load translations for %s: %w", choice, err)
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(assets.Translations, f)
+		if err != nil {
+			return fmt.Errorf("load translations %s: %w", f, err)
+		}
+		if err := lang.AddTranslationsForLocale(data, fyne.Locale(current)); err != nil {
+			return fmt.Errorf("load translations %s: %w", f, err)
+		}
 	}
 	return nil
 }

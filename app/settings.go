@@ -67,6 +67,9 @@ type settingsScreen struct {
 	name     *widget.Entry
 	role     *widget.Select
 	language *widget.Select
+	// langItem is the language field, whose hint says when a choice
+	// takes effect.
+	langItem *widget.FormItem
 	save     *widget.Button
 	root     fyne.CanvasObject
 }
@@ -116,10 +119,14 @@ func newSettingsScreen(u *ui) *settingsScreen {
 	s.save = widget.NewButton(lang.X("settings.save", "Save"), s.apply)
 	s.save.Importance = widget.HighImportance
 
+	// fyne cannot switch the language of a running window: the choice
+	// takes effect at the next start, and the form says so.
+	s.langItem = widget.NewFormItem(lang.X("settings.language", "Language"), s.language)
+	s.langItem.HintText = lang.X("settings.language.restart", "The new language applies the next time Werkbank starts.")
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("settings.name", "Name"), s.name),
 		widget.NewFormItem(lang.X("settings.role", "Role"), s.role),
-		widget.NewFormItem(lang.X("settings.language", "Language"), s.language),
+		s.langItem,
 		widget.NewFormItem(lang.X("settings.folder", "Data folder"), folder),
 	)
 	note := widget.NewLabel(lang.X("settings.role.note",
