@@ -305,3 +305,20 @@ func BenchmarkServerPushLoad(b *testing.B) {
 		b.ReportMetric(elapsed.Seconds(), "s/total")
 	}
 }
+
+// BenchmarkDecodePushRequest measures the server's decoding of one push
+// of 100 realistic cases, the bulk of its work per push request.
+func BenchmarkDecodePushRequest(b *testing.B) {
+	req := PushRequest{Batch: "b1", Replica: "r1"}
+	for k := range 100 {
+		req.Docs = append(req.Docs, Doc{Kind: KindCase, ID: fmt.Sprintf("c-%04d", k), Version: Version{"r1": 1}, Replica: "r1", Body: mustJSON(b, realisticDoc(KindCase, k))})
+	}
+	raw := mustJSON(b, req)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodePushRequest(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
