@@ -261,7 +261,7 @@ func (s *casesScreen) attachDialog() {
 		return
 	}
 	id := s.cur.ID
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			s.u.showError(lang.X("cases.err.attach", "The file could not be attached."), err)
 			return
@@ -275,6 +275,7 @@ func (s *casesScreen) attachDialog() {
 		}
 		s.attach(id, path)
 	}, s.u.window())
+	showLarge(d, s.u.window(), lang.X("cases.attach.title", "File to attach to the case"))
 }
 
 // attach copies the file into the attachments and logs it on the case.

@@ -30,7 +30,7 @@ func (s *kbScreen) chooseImport() {
 			s.importDir(dir.Path())
 		}
 	}, s.u.window())
-	d.Show()
+	showLarge(d, s.u.window(), lang.X("kb.import.title", "Folder with Markdown articles"))
 }
 
 // importDir imports every *.md below dir in the background (front matter

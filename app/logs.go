@@ -167,7 +167,7 @@ func (s *logsScreen) chooseFile() {
 		}
 		s.openFile(path)
 	}, s.u.window())
-	d.Show()
+	showLarge(d, s.u.window(), lang.X("logs.open.title", "Open a log file"))
 }
 
 // openFile indexes path in the background, then shows it and mines its

@@ -44,7 +44,7 @@ func (s *logsScreen) chooseMerge() {
 		}
 		s.mergeWith(other)
 	}, s.u.window())
-	d.Show()
+	showLarge(d, s.u.window(), lang.X("logs.merge.title", "Log file to merge with"))
 }
 
 // mergeWith merges the open log (or the files of the open merged view)
