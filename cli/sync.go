@@ -37,6 +37,14 @@ Users: werkbank serve user add --role ROLE NAME prints the user's token.`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 && fs.Arg(0) == "user" {
+		// "werkbank-server --data DIR user add NAME": the folder given
+		// before "user" is the users' server folder too.
+		if *data != "" {
+			e.dataFlag = *data
+		}
+		return runServe(ctx, e, fs.Args())
+	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments (got %q)", fs.Args())
 	}

@@ -57,6 +57,10 @@ func TestServeAndSyncCommands(t *testing.T) {
 	if code, out, _ := runCLI(t, srvData, "", "serve", "user", "list"); code != 0 || !strings.Contains(out, "lea\tteamlead") {
 		t.Fatalf("user list: %d %q", code, out)
 	}
+	// As werkbank-server reads it: serve's own --data before "user".
+	if code, out, errs := runCLI(t, t.TempDir(), "", "serve", "--data", srvData, "user", "list"); code != 0 || !strings.Contains(out, "lea\tteamlead") {
+		t.Fatalf("serve --data DIR user list: %d %q %s", code, out, errs)
+	}
 	url, fp := startServeCLI(t, srvData)
 
 	a, b := t.TempDir(), t.TempDir()
