@@ -148,17 +148,31 @@ func TestRemoteCommandLine(t *testing.T) {
 	if code != 0 || strings.Contains(out, "FAILED") || strings.Count(out, "OK ") < 7 {
 		t.Fatalf("verify: %d %q %q", code, out, errOut)
 	}
-	files, _ := filepath.Glob(filepath.Join(data, "audit", id, "*.jsonl"))
-	var raw []byte
-	raw, err = os.ReadFile(files[0])
+	files, err := filepath.Glob(filepath.Join(data, "audit", id, "*.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(files[0], bytes.Replace(raw, []byte("Ticket 4711"), []byte("Ticket 4712"), 1), 0o600); err != nil {
-		t.Fatal(err)
+	// Tamper with a log that records the reason (session names are random,
+	// so it is not always the first file).
+	tampered := ""
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte("Ticket 4711")) {
+			if err := os.WriteFile(f, bytes.Replace(raw, []byte("Ticket 4711"), []byte("Ticket 4712"), 1), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			tampered = f
+			break
+		}
+	}
+	if tampered == "" {
+		t.Fatalf("no audit log names the reason: %v", files)
 	}
 	code, out, errOut = cliRun(t, "", append([]string{"--data", data, "audit", "verify"}, files...)...)
-	if code != 1 || !strings.Contains(out, "FAILED "+files[0]) || !strings.Contains(errOut, "1 of") {
+	if code != 1 || !strings.Contains(out, "FAILED "+tampered) || !strings.Contains(errOut, "1 of") {
 		t.Fatalf("tampered: %d %q %q", code, out, errOut)
 	}
 }
