@@ -290,14 +290,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u User) {
 		badBody(w, err)
 		return
 	}
-	resp, err := s.cfg.Store.Push(r.Context(), u.Name, req, s.check(u))
-	var rej *RejectError
-	switch {
-	case errors.As(err, &rej):
-		writeError(w, rej.Status, rej.Error(), rej.Docs...)
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	resp, ok := s.store(w, r, u, req)
+	if !ok {
 		return
 	}
 	for _, res := range resp.Results {
@@ -307,6 +301,23 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u User) {
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// store pushes req into the store as u under the rules; when the store
+// refuses the batch or fails, it answers the request itself and returns
+// false.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, u User, req PushRequest) (PushResponse, bool) {
+	resp, err := s.cfg.Store.Push(r.Context(), u.Name, req, s.check(u))
+	var rej *RejectError
+	switch {
+	case errors.As(err, &rej):
+		writeError(w, rej.Status, rej.Error(), rej.Docs...)
+		return resp, false
+	case err != nil:
+		s.fail(w, r, err)
+		return resp, false
+	}
+	return resp, true
 }
 
 // check enforces the rules on a document about to be stored: the role

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -94,14 +93,8 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request, u User) {
 			return
 		}
 	}
-	resp, err := s.cfg.Store.Push(r.Context(), u.Name, PushRequest{Batch: "case-" + randomID(12), Replica: replica, Docs: []Doc{d}}, s.check(u))
-	var rej *RejectError
-	switch {
-	case errors.As(err, &rej):
-		writeError(w, rej.Status, rej.Error(), rej.Docs...)
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	resp, ok := s.store(w, r, u, PushRequest{Batch: "case-" + randomID(12), Replica: replica, Docs: []Doc{d}})
+	if !ok {
 		return
 	}
 	if resp.Results[0].Status != Accepted {
