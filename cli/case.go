@@ -94,8 +94,7 @@ func caseStore(ctx context.Context, e *Env) (*workspace.Workspace, *cases.Store,
 	}
 	s, err := cases.Open(ctx, cases.Config{DB: ws.DB, AttachDir: ws.Path("attachments")})
 	if err != nil {
-		ws.Close()
-		return nil, nil, err
+		return nil, nil, errors.Join(err, ws.Close())
 	}
 	return ws, s, nil
 }

@@ -112,7 +112,7 @@ func run(ctx context.Context, args []string, e *Env) error {
 }
 
 // runGUI opens the workspace and hands it to the injected GUI.
-func runGUI(ctx context.Context, e *Env) error {
+func runGUI(ctx context.Context, e *Env) (err error) {
 	if e.GUI == nil {
 		return errors.New("this binary has no desktop window; use a command (werkbank --help)")
 	}
@@ -120,8 +120,16 @@ func runGUI(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
+	defer closeInto(&err, ws.Close)
 	return e.GUI(ctx, ws)
+}
+
+// closeInto calls closeFn (deferred at the end of a command) and keeps its
+// error in *err unless the command failed already.
+func closeInto(err *error, closeFn func() error) {
+	if cerr := closeFn(); *err == nil {
+		*err = cerr
+	}
 }
 
 // open opens the workspace named by --data.

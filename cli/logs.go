@@ -114,7 +114,7 @@ most frequent first, and the errors-per-minute timeline (with --json).`)
 	return nil
 }
 
-func runLogsMatch(ctx context.Context, e *Env, args []string) error {
+func runLogsMatch(ctx context.Context, e *Env, args []string) (err error) {
 	fs := e.flags("logs match", "logs match [--json] [--limit N] FILE",
 		`Finds knowledge-base articles that match the errors in FILE: the articles'
 error signatures (substrings or /regex/) are tested on every line, and the
@@ -132,16 +132,11 @@ ranked articles with their evidence line numbers.`)
 	if *limit < 0 {
 		return usagef("--limit must not be negative")
 	}
-	ws, err := e.open(ctx)
+	store, closeKB, err := openKB(ctx, e)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
-	store, err := kb.Open(ctx, kb.Config{DB: ws.DB, IndexDir: ws.Path("index")})
-	if err != nil {
-		return fmt.Errorf("open knowledge base: %w", err)
-	}
-	defer store.Close()
+	defer closeInto(&err, closeKB)
 	m, err := logs.NewMatcher(logs.MatcherConfig{KB: kbAdapter{store}})
 	if err != nil {
 		return err

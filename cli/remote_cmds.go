@@ -17,7 +17,7 @@ import (
 	"werkbank/workspace"
 )
 
-func remoteExec(ctx context.Context, e *Env, args []string) error {
+func remoteExec(ctx context.Context, e *Env, args []string) (err error) {
 	fs := e.flags("remote exec", "remote exec --case ID --reason TEXT [FLAGS] USER@HOST[:PORT] -- CMD", remoteHelp)
 	var rf remoteFlags
 	rf.register(fs)
@@ -42,7 +42,7 @@ func remoteExec(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer set.close()
+	defer closeInto(&err, set.close)
 	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: target, ProxyJump: rf.jump})
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func remoteExec(ctx context.Context, e *Env, args []string) error {
 	return nil
 }
 
-func remoteCollect(ctx context.Context, e *Env, args []string) error {
+func remoteCollect(ctx context.Context, e *Env, args []string) (err error) {
 	fs := e.flags("remote collect", "remote collect --case ID --reason TEXT [FLAGS] USER@HOST[:PORT] REMOTE_PATH...",
 		remoteHelp+`
 
@@ -93,7 +93,7 @@ file: SHA-256, size, remote path.`)
 	if err != nil {
 		return err
 	}
-	defer set.close()
+	defer closeInto(&err, set.close)
 	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: pos[0], ProxyJump: rf.jump})
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ file: SHA-256, size, remote path.`)
 	return errors.Join(closeErr, logErr)
 }
 
-func remoteShell(ctx context.Context, e *Env, args []string) error {
+func remoteShell(ctx context.Context, e *Env, args []string) (err error) {
 	fs := e.flags("remote shell", "remote shell --case ID --reason TEXT [FLAGS] USER@HOST[:PORT]",
 		remoteHelp+`
 
@@ -153,7 +153,7 @@ recording's SHA-256 goes into the audit log.`)
 	if err != nil {
 		return err
 	}
-	defer set.close()
+	defer closeInto(&err, set.close)
 	s, err := set.remote.Open(ctx, remote.SessionRequest{Case: rf.caseID, Reason: rf.reason, Target: pos[0], ProxyJump: rf.jump})
 	if err != nil {
 		return err

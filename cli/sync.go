@@ -147,7 +147,7 @@ fingerprint (pinned on first contact) are remembered in the data folder.`)
 	if err != nil {
 		return err
 	}
-	defer ws.Close()
+	defer closeInto(&err, ws.Close)
 	client, closeStores, err := OpenSyncClient(ctx, ws, wsync.ClientConfig{Server: *server, Token: *token, Fingerprint: *fp})
 	if err != nil {
 		return err
