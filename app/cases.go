@@ -175,8 +175,9 @@ func (s *casesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	due := box.Objects[2].(*widget.Label)
 	sw.FillColor = stateColor(it.State, it.Running)
 	sw.Refresh()
-	mid.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · P%d · %s", it.ID, it.Priority, it.Title))
-	mid.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s", it.Customer, statusLabel(it.Status)))
+	// The title leads: the id is long and alike in every row.
+	mid.Objects[0].(*widget.Label).SetText(fmt.Sprintf("P%d · %s", it.Priority, it.Title))
+	mid.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", it.Customer, statusLabel(it.Status), it.ID))
 	due.SetText(dueText(it))
 }
 
@@ -271,7 +272,7 @@ func (s *casesScreen) buildDetail() {
 	for i, k := range noteKinds {
 		kinds[i] = kindLabel(k)
 	}
-	s.kind = widget.NewSelect(kinds, nil)
+	s.kind = newSelect(kinds, nil)
 	s.kind.SetSelectedIndex(0)
 	s.note = wrapEntry()
 	s.note.SetPlaceHolder(lang.X("cases.note.hint", "What was done or found? (added to the log, cannot be changed later)"))

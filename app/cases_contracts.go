@@ -27,7 +27,7 @@ type contractForm struct {
 
 func newContractForm() *contractForm {
 	f := &contractForm{name: widget.NewEntry(), zone: widget.NewEntry(), hours: widget.NewEntry(), holidays: widget.NewEntry(), preview: widget.NewLabel("")}
-	f.state = widget.NewSelect(append([]string{"-"}, cases.Bundeslaender...), func(string) { f.updatePreview() })
+	f.state = newSelect(append([]string{"-"}, cases.Bundeslaender...), func(string) { f.updatePreview() })
 	f.hours.SetPlaceHolder("mon-fri 08:00-17:00")
 	f.zone.SetPlaceHolder(cases.DefaultTimeZone)
 	f.holidays.SetPlaceHolder(lang.X("cases.ct.holidays.hint", "extra closed days, e.g. 2026-12-24, 2026-12-31"))
@@ -177,7 +177,7 @@ func (s *casesScreen) contractsDialog() {
 	f := newContractForm()
 	s.ctForm = f
 	names := s.u.cases.ContractNames()
-	pick := widget.NewSelect(names, func(name string) {
+	pick := newSelect(names, func(name string) {
 		if c, err := s.u.cases.Contract(name); err == nil {
 			f.set(c)
 		}

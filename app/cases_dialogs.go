@@ -51,9 +51,9 @@ func required(s string) error {
 func (s *casesScreen) newCaseDialog() {
 	title, customer, desc, systems, reason := widget.NewEntry(), widget.NewEntry(), wrapEntry(), widget.NewEntry(), widget.NewEntry()
 	title.Validator, customer.Validator = required, required
-	prio := widget.NewSelect(priorityOptions(), nil)
+	prio := newSelect(priorityOptions(), nil)
 	prio.SetSelectedIndex(2)
-	contract := widget.NewSelect(s.u.cases.ContractNames(), nil)
+	contract := newSelect(s.u.cases.ContractNames(), nil)
 	contract.SetSelected("Standard")
 	systems.SetPlaceHolder(lang.X("cases.systems.hint", "comma-separated"))
 	items := []*widget.FormItem{
@@ -99,11 +99,11 @@ func (s *casesScreen) statusDialog() {
 			opts, sts = append(opts, statusLabel(st)), append(sts, st)
 		}
 	}
-	sel := widget.NewSelect(opts, nil)
+	sel := newSelect(opts, nil)
 	reason := wrapEntry()
 	reason.SetPlaceHolder(lang.X("cases.status.hint", "Why? For \"solved\": the solution."))
 	id := s.cur.ID
-	dialog.ShowForm(lang.X("cases.act.status", "Status…"), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+	showForm(lang.X("cases.status.title", "Change the status of {{.ID}}", map[string]any{"ID": s.cur.ID}), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.X("cases.status", "Status"), sel),
 		widget.NewFormItem(lang.X("cases.reason.short", "Reason"), reason),
 	}, func(ok bool) {
@@ -123,13 +123,13 @@ func (s *casesScreen) priorityDialog() {
 	if s.cur == nil {
 		return
 	}
-	sel := widget.NewSelect(priorityOptions(), nil)
+	sel := newSelect(priorityOptions(), nil)
 	sel.SetSelectedIndex(int(s.cur.Priority) - 1)
 	reason := wrapEntry()
 	reason.Validator = required
 	reason.SetPlaceHolder(lang.X("cases.reason.hint", "How does the problem affect the customer's business now?"))
 	id := s.cur.ID
-	dialog.ShowForm(lang.X("cases.act.priority", "Priority…"), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+	showForm(lang.X("cases.priority.title", "Change the priority of {{.ID}}", map[string]any{"ID": s.cur.ID}), lang.X("cases.ok", "Change"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.X("cases.priority", "Priority"), sel),
 		widget.NewFormItem(lang.X("cases.reason", "Impact on the business"), reason),
 	}, func(ok bool) {
@@ -151,8 +151,8 @@ func (s *casesScreen) messageDialog() {
 		return
 	}
 	c, sla := *s.cur, s.curSLA
-	tmpl := widget.NewSelect(cases.TemplateNames(), nil)
-	lng := widget.NewSelect(cases.Languages, nil)
+	tmpl := newSelect(cases.TemplateNames(), nil)
+	lng := newSelect(cases.Languages, nil)
 	lng.SetSelected("de")
 	text := wrapEntry()
 	text.SetPlaceHolder(lang.X("cases.mail.hint", "Questions, workaround or a remark"))
@@ -303,7 +303,7 @@ func (s *casesScreen) bundleDialog() {
 	path.SetText(filepath.Join(dir, s.cur.ID+"-bundle.zip"))
 	path.Validator = required
 	id := s.cur.ID
-	dialog.ShowForm(lang.X("cases.act.bundle", "Bundle…"), lang.X("cases.bundle.write", "Write"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+	showForm(lang.X("cases.bundle.title", "Escalation bundle of {{.ID}}", map[string]any{"ID": s.cur.ID}), lang.X("cases.bundle.write", "Write"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.X("cases.bundle.path", "Archive"), path),
 	}, func(ok bool) {
 		if ok {

@@ -32,7 +32,7 @@ func (s *casesScreen) recordFixDialog() {
 	version.SetPlaceHolder(lang.X("cases.fix.version.hint", "product version with the fix, e.g. 8.0.2.1150"))
 	extra.SetPlaceHolder(lang.X("cases.fix.extra.hint", "further affected customers, comma-separated"))
 	caseID := s.cur.ID
-	dialog.ShowForm(lang.X("cases.fix.record", "Record vendor fix…"), lang.X("cases.fix.save", "Record"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
+	showForm(lang.X("cases.fix.title", "Record the vendor fix"), lang.X("cases.fix.save", "Record"), lang.X("cases.cancel", "Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.X("cases.fix.id", "Fix"), id),
 		widget.NewFormItem(lang.X("cases.fix.version", "Version"), version),
 		widget.NewFormItem(lang.X("cases.title", "Title"), title),
@@ -105,7 +105,7 @@ func (s *casesScreen) deliveryRow(fixID string, dl cases.Delivery) fyne.CanvasOb
 	for i, st := range deliverySteps {
 		opts[i] = deliveryLabel(st)
 	}
-	sel := widget.NewSelect(opts, nil)
+	sel := newSelect(opts, nil)
 	sel.SetSelected(deliveryLabel(dl.Status))
 	sel.OnChanged = func(string) {
 		st, by := deliverySteps[sel.SelectedIndex()], s.by()

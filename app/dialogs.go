@@ -3,6 +3,8 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 )
 
 // showLarge shows a file dialog with the title at most of the window's
@@ -16,4 +18,21 @@ func showLarge(d *dialog.FileDialog, w fyne.Window, title string) {
 		d.Resize(fyne.NewSize(max(s.Width*0.8, 600), max(s.Height*0.8, 450)))
 	}
 	d.Show()
+}
+
+// showForm is dialog.ShowForm at a width where hints and choices are
+// readable: fyne sizes a form to its narrowest, which wraps a German
+// hint after every second word.
+func showForm(title, confirm, dismiss string, items []*widget.FormItem, done func(bool), w fyne.Window) {
+	d := dialog.NewForm(title, confirm, dismiss, items, done, w)
+	d.Resize(fyne.NewSize(max(560, d.MinSize().Width), d.MinSize().Height))
+	d.Show()
+}
+
+// newSelect is widget.NewSelect with a translated placeholder (fyne's
+// "(Select one)" is not translated).
+func newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = lang.X("app.select", "(Select one)")
+	return s
 }

@@ -59,7 +59,7 @@ func newHistoryView(u *ui, a kb.Article, back func(), restored func(kb.Article))
 		h.restore.Enable()
 		h.showDiff()
 	}
-	h.against = widget.NewSelect(nil, func(string) { h.showDiff() })
+	h.against = newSelect(nil, func(string) { h.showDiff() })
 	h.diff = widget.NewRichText()
 	h.diff.Wrapping = fyne.TextWrapWord
 	h.summary = widget.NewLabel(lang.X("kb.hist.pick", "Choose a revision to see what changed."))

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -165,7 +164,7 @@ func (r *reviewScreen) askSendBack(a kb.Article) {
 	note := widget.NewMultiLineEntry()
 	note.SetPlaceHolder(lang.X("kb.review.note.hint", "What should the author change?"))
 	note.SetMinRowsVisible(4)
-	dialog.ShowForm(lang.X("kb.review.sendback", "Send back with a note"), lang.X("kb.review.send", "Send back"),
+	showForm(lang.X("kb.review.sendback", "Send back with a note"), lang.X("kb.review.send", "Send back"),
 		lang.X("kb.ed.cancel", "Close"),
 		[]*widget.FormItem{widget.NewFormItem(lang.X("kb.review.note", "Note"), note)},
 		func(ok bool) {

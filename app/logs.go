@@ -96,7 +96,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	s.to.SetPlaceHolder(lang.X("logs.to", "To"))
 	s.to.OnSubmitted = func(string) { s.applyFilter() }
 	names, _ := levelChoices()
-	s.level = widget.NewSelect(names, func(string) { s.applyFilter() })
+	s.level = newSelect(names, func(string) { s.applyFilter() })
 	s.level.SetSelectedIndex(0)
 	next := widget.NewButtonWithIcon(lang.X("logs.next", "Next error"), theme.MoveDownIcon(), s.nextError)
 	finding := widget.NewButtonWithIcon(lang.X("logs.finding", "Mark as finding"), theme.DocumentCreateIcon(), s.markFinding)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -48,13 +49,13 @@ func (s *logsScreen) findingDialog(ix *logs.Index, path string, e logs.Entry, op
 	for i, c := range open {
 		names[i] = fmt.Sprintf("%s · %s · %s", c.ID, c.Customer, c.Title)
 	}
-	pick := widget.NewSelect(names, nil)
+	pick := newSelect(names, nil)
 	pick.SetSelectedIndex(0)
 	note := widget.NewMultiLineEntry()
 	note.SetPlaceHolder(lang.X("logs.finding.note", "What do these lines show?"))
 	last := e.First + e.Lines - 1
 	items := []*widget.FormItem{
-		widget.NewFormItem(lang.X("logs.finding.lines", "Lines"), widget.NewLabel(fmt.Sprintf("%d–%d", e.First, last))),
+		widget.NewFormItem(lang.X("logs.finding.lines", "Lines"), widget.NewLabel(lineRange(e.First, last))),
 		widget.NewFormItem(lang.X("logs.finding.case", "Case"), pick),
 		widget.NewFormItem(lang.X("logs.finding.notelabel", "Note"), note),
 	}
@@ -65,7 +66,17 @@ func (s *logsScreen) findingDialog(ix *logs.Index, path string, e logs.Entry, op
 			}
 			s.addFinding(ix, path, open[pick.SelectedIndex()].ID, e.First, last, note.Text)
 		}, s.u.window())
+	// Wide enough for the case's id, customer and title.
+	d.Resize(fyne.NewSize(720, d.MinSize().Height))
 	d.Show()
+}
+
+// lineRange is "7" for one line and "7–9" for several.
+func lineRange(first, last int) string {
+	if first == last {
+		return fmt.Sprint(first)
+	}
+	return fmt.Sprintf("%d–%d", first, last)
 }
 
 // addFinding builds the finding in the background and notes it on the

@@ -325,7 +325,7 @@ func (s *logsScreen) followDialog(open []cases.Summary) {
 		names = append(names, c.ID+" · "+c.Title)
 		ff.caseIDs = append(ff.caseIDs, c.ID)
 	}
-	ff.caseSel = widget.NewSelect(names, nil)
+	ff.caseSel = newSelect(names, nil)
 	ff.target.SetPlaceHolder(lang.X("remote.target.placeholder", "user@host:port or a host from ~/.ssh/config"))
 	ff.reason.SetPlaceHolder(lang.X("remote.reason.placeholder", "Customer's consent or ticket reference"))
 	ff.path.SetPlaceHolder("/var/log/erp/server.log")

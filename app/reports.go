@@ -92,7 +92,7 @@ func (r *reportsScreen) exportDialog(kind string) {
 	path := widget.NewEntry()
 	path.SetText(filepath.Join(dir, fmt.Sprintf("team-report-%s.%s", r.rep.At.Format("2006-01-02"), kind)))
 	path.Validator = required
-	dialog.ShowForm(lang.X("reports.export", "Export the report"), lang.X("reports.write", "Write"), lang.X("cases.cancel", "Cancel"),
+	showForm(lang.X("reports.export", "Export the report"), lang.X("reports.write", "Write"), lang.X("cases.cancel", "Cancel"),
 		[]*widget.FormItem{widget.NewFormItem(lang.X("reports.file", "File"), path)},
 		func(ok bool) {
 			if !ok {

@@ -91,7 +91,7 @@ func newSettingsScreen(u *ui) *settingsScreen {
 	for i, r := range roles {
 		roleNames[i] = roleLabel(r)
 	}
-	s.role = widget.NewSelect(roleNames, nil)
+	s.role = newSelect(roleNames, nil)
 	s.role.SetSelected(roleLabel(u.user.Role))
 
 	langNames := make([]string, len(languages))
@@ -99,7 +99,7 @@ func newSettingsScreen(u *ui) *settingsScreen {
 		langNames[i] = languageLabel(l)
 	}
 	prefs := u.app.Preferences()
-	s.language = widget.NewSelect(langNames, func(sel string) {
+	s.language = newSelect(langNames, func(sel string) {
 		for i, n := range langNames {
 			if n == sel && prefs.StringWithFallback(prefLanguage, "system") != languages[i] {
 				prefs.SetString(prefLanguage, languages[i])

@@ -292,7 +292,7 @@ func (s *syncBar) showSettings() {
 		widget.NewFormItem(lang.X("sync.token", "Token"), token),
 		widget.NewFormItem(lang.X("sync.fp", "Fingerprint (SHA-256)"), fp),
 	}
-	dialog.ShowForm(lang.X("sync.settings", "Sync server"), lang.X("sync.save", "Save"), lang.X("sync.cancel", "Cancel"), items, func(ok bool) {
+	showForm(lang.X("sync.settings", "Sync server"), lang.X("sync.save", "Save"), lang.X("sync.cancel", "Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
