@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -31,12 +32,11 @@ type ServeConfig struct {
 }
 
 // RunServer runs the sync server until ctx is cancelled.
-func RunServer(ctx context.Context, cfg ServeConfig) error {
+func RunServer(ctx context.Context, cfg ServeConfig) (err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create server data folder: %w", err)
 	}
 	var cert tls.Certificate
-	var err error
 	if cfg.CertFile != "" || cfg.KeyFile != "" {
 		cert, err = LoadCertificate(cfg.CertFile, cfg.KeyFile)
 	} else {
@@ -49,7 +49,7 @@ func RunServer(ctx context.Context, cfg ServeConfig) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer closeInto(&err, store)
 	srv, err := NewServer(ServerConfig{Store: store, BlobDir: filepath.Join(cfg.DataDir, "blobs"), Logger: cfg.Logger, Validators: cfg.Validators})
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func RunServer(ctx context.Context, cfg ServeConfig) error {
 // AddUser creates (or replaces, with a new token) a user in the server
 // store of dataDir and returns the user's token. The server must not be
 // running on the same folder (its store file is locked).
-func AddUser(ctx context.Context, dataDir, name string, role Role) (string, error) {
+func AddUser(ctx context.Context, dataDir, name string, role Role) (_ string, err error) {
 	if !nameRE.MatchString(name) {
 		return "", fmt.Errorf("invalid user name %q: letters, digits and . _ @ - only", name)
 	}
@@ -81,7 +81,7 @@ func AddUser(ctx context.Context, dataDir, name string, role Role) (string, erro
 	if err != nil {
 		return "", err
 	}
-	defer store.Close()
+	defer closeInto(&err, store)
 	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
@@ -93,11 +93,19 @@ func AddUser(ctx context.Context, dataDir, name string, role Role) (string, erro
 }
 
 // ListUsers returns the users of the server store in dataDir.
-func ListUsers(ctx context.Context, dataDir string) ([]User, error) {
+func ListUsers(ctx context.Context, dataDir string) (_ []User, err error) {
 	store, err := OpenBoltStore(ctx, filepath.Join(dataDir, ServerDBFile))
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
+	defer closeInto(&err, store)
 	return store.Users(ctx)
+}
+
+// closeInto closes c (deferred) and keeps its error in *err unless the
+// function failed already.
+func closeInto(err *error, c io.Closer) {
+	if cerr := c.Close(); *err == nil {
+		*err = cerr
+	}
 }
