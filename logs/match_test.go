@@ -144,7 +144,9 @@ func TestErrorTemplates(t *testing.T) {
 		"2026-11-27 10:00:30,000 INFO  [w] a.B - Session 7 started\n" +
 		"2026-11-27 10:00:31,000 INFO  [w] a.B - Session 8 started\n" +
 		"2026-11-27 10:00:32,000 INFO  [w] a.B - Session 9 started\n" +
-		"2026-11-27 10:01:05,000 ERROR [w] a.B - Posting 2 failed\n"
+		"2026-11-27 10:01:05,000 ERROR [w] a.B - Posting 2 failed\n" +
+		"2026-11-27 10:01:06,000 INFO  [w] a.B - Posting 3 failed\n" +
+		"2026-11-27 10:01:07,000 INFO  [w] a.B - Posting 4 failed\n"
 	path := writeFile(t, "e.log", []byte(data))
 	got, err := ErrorTemplates(context.Background(), path, 0)
 	if err != nil {

@@ -71,8 +71,10 @@ func Summarize(file string, a *Analysis) Summary {
 
 // ErrorTemplate is a template of the ERROR and FATAL lines of a log file.
 type ErrorTemplate struct {
-	ID    string
-	Text  string
+	ID   string
+	Text string
+	// Count is the number of ERROR and FATAL lines of the template (lines
+	// of lower levels with the same template are not counted).
 	Count int
 }
 
@@ -84,14 +86,45 @@ func ErrorTemplates(ctx context.Context, path string, limit int) ([]ErrorTemplat
 	if err != nil {
 		return nil, err
 	}
-	var out []ErrorTemplate
-	for _, t := range Summarize(path, a).Templates {
-		if levelRank(t.Level) >= levelRank("ERROR") {
-			out = append(out, ErrorTemplate{ID: t.ID, Text: t.Template, Count: t.Count})
-		}
+	type found struct {
+		ErrorTemplate
+		firstLine int
 	}
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	var all []found
+	byID := map[string]int{}
+	for _, st := range a.Templates {
+		n := 0
+		for l, c := range st.Levels {
+			if levelRank(l) >= levelRank("ERROR") {
+				n += c
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		text := st.Template.Text()
+		id := TemplateID(text)
+		if i, ok := byID[id]; ok {
+			// Two groups that generalised to the same text are one template.
+			all[i].Count += n
+			all[i].firstLine = min(all[i].firstLine, st.FirstLine)
+			continue
+		}
+		byID[id] = len(all)
+		all = append(all, found{ErrorTemplate{ID: id, Text: text, Count: n}, st.FirstLine})
+	}
+	slices.SortStableFunc(all, func(x, y found) int {
+		if c := cmp.Compare(y.Count, x.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.firstLine, y.firstLine)
+	})
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	out := make([]ErrorTemplate, len(all))
+	for i, f := range all {
+		out[i] = f.ErrorTemplate
 	}
 	return out, nil
 }
