@@ -1,19 +1,17 @@
 // Package assets embeds what ships inside the binary: the application icon,
-// the UI translations (fyne lang JSON files, one per language) and the demo
-// content seeded on first start.
+// the UI translations (fyne lang JSON files, one per area and language) and
+// the demo content seeded on first start.
 package assets
 
-import (
-	"embed"
-	_ "embed" // for the icon bytes
-)
+import "embed"
 
 // Icon is the application icon (PNG).
 //
 //go:embed icon.png
 var Icon []byte
 
-// Translations holds translations/<lang>.json for fyne's lang package.
+// Translations holds translations/<area>.<lang>.json (e.g. cases.de.json)
+// for fyne's lang package.
 //
 //go:embed translations/*.json
 var Translations embed.FS
