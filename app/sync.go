@@ -32,6 +32,9 @@ type syncBar struct {
 	trigger chan struct{}
 	// last is the status shown, for tests.
 	last wsync.Status
+	// asked is set while a round the user asked for runs; when it finds
+	// no server set, the server settings open.
+	asked bool
 }
 
 // pollWait is how long the loop waits on the server's change feed before
@@ -64,6 +67,8 @@ func (u *ui) startSync() {
 
 // kick asks the loop for a round now.
 func (s *syncBar) kick() {
+	s.asked = true
+	s.state.SetText(lang.X("sync.starting", "Sync …"))
 	select {
 	case s.trigger <- struct{}{}:
 	default:
@@ -167,6 +172,10 @@ func (s *syncBar) show(st wsync.Status, rep wsync.Report, err error) {
 	} else {
 		s.confl.Hide()
 	}
+	if s.asked && errors.Is(err, wsync.ErrNoServer) {
+		s.showSettings()
+	}
+	s.asked = false
 	if rep.Pulled > 0 || rep.Merged > 0 {
 		s.u.articleChanged(kb.Article{})
 		if s.u.cs != nil {

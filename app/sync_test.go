@@ -54,6 +54,12 @@ func TestSyncBar(t *testing.T) {
 		t.Fatal("no sync bar in the top bar")
 	}
 	h.wait("the first round without a server", func() bool { return strings.Contains(s.state.Text, "no server") })
+	// "Sync now" without a server opens the server settings instead of
+	// doing nothing visible.
+	test.Tap(s.now)
+	h.wait("the server settings", func() bool { return strings.Contains(h.dialogText(), "Sync server") })
+	test.Tap(h.overlayButton("Cancel"))
+	h.wait("the settings closed", func() bool { return h.dialogText() == "" })
 
 	// An article written in the window travels to another client.
 	ctx := context.Background()
