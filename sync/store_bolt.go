@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -89,7 +91,7 @@ func (s *BoltStore) Get(ctx context.Context, kind, id string) (Doc, bool, error)
 			return nil
 		}
 		ok = true
-		return json.Unmarshal(v, &d)
+		return decodeStored(v, &d)
 	})
 	if err != nil {
 		return Doc{}, false, fmt.Errorf("get %s/%s: %w", kind, id, err)
@@ -109,7 +111,7 @@ func (s *BoltStore) List(ctx context.Context, kind, after string, limit int) ([]
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
 			var d Doc
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := decodeStored(v, &d); err != nil {
 				return fmt.Errorf("decode %q: %w", k, err)
 			}
 			out = append(out, d)
@@ -166,7 +168,7 @@ func (s *BoltStore) Changes(ctx context.Context, since uint64, limit int, kinds 
 				return fmt.Errorf("feed entry %x names a missing document", k)
 			}
 			var d Doc
-			if err := json.Unmarshal(raw, &d); err != nil {
+			if err := decodeStored(raw, &d); err != nil {
 				return fmt.Errorf("decode %q: %w", v, err)
 			}
 			size += len(raw)
@@ -279,6 +281,17 @@ func encodeStored(d Doc, user string) ([]byte, error) {
 	return raw, nil
 }
 
+// storedOptions read documents as the store wrote them: leniently where
+// the wire decoder is strict, since documents stored by earlier versions
+// may hold bodies with invalid UTF-8, which encoding/json passed on.
+var storedOptions = jsonv2.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+
+// decodeStored decodes a stored document in one pass (JSON v2), several
+// times faster than encoding/json: every pull reads a page of them.
+func decodeStored(raw []byte, d *Doc) error {
+	return jsonv2.Unmarshal(raw, d, storedOptions)
+}
+
 // withSeq completes a document encoded by encodeStored with its sequence.
 func withSeq(enc []byte, seq uint64) []byte {
 	raw := make([]byte, 0, len(enc)+30)
@@ -311,7 +324,7 @@ func pushTx(tx *bolt.Tx, user string, req PushRequest, enc [][]byte, check Check
 		res := PushResult{Kind: in.Kind, ID: in.ID}
 		if raw := docs.Get(docKey(in.Kind, in.ID)); raw != nil {
 			stored[i] = &Doc{}
-			if err := json.Unmarshal(raw, stored[i]); err != nil {
+			if err := decodeStored(raw, stored[i]); err != nil {
 				return PushResponse{}, fmt.Errorf("decode %s: %w", in.Key(), err)
 			}
 		}
