@@ -127,8 +127,7 @@ func (b *blobStore) appendPart(sha string, offset, total int64, r io.Reader) (in
 		return size, fmt.Errorf("receive blob %s: %w", sha, copyErr)
 	}
 	if size > total {
-		os.Remove(part)
-		return 0, fmt.Errorf("blob %s: more than the announced %d bytes: %w", sha, total, errBlobHash)
+		return 0, errors.Join(fmt.Errorf("blob %s: more than the announced %d bytes: %w", sha, total, errBlobHash), removePart(part))
 	}
 	if size < total {
 		return size, nil
@@ -139,6 +138,15 @@ func (b *blobStore) appendPart(sha string, offset, total int64, r io.Reader) (in
 	return size, nil
 }
 
+// removePart removes a part file whose content is wrong, so that the next
+// upload starts over.
+func removePart(part string) error {
+	if err := os.Remove(part); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove bad part file: %w", err)
+	}
+	return nil
+}
+
 // finish verifies a complete part file and renames it into place; a part
 // with the wrong content is removed.
 func (b *blobStore) finish(sha, part string) error {
@@ -147,8 +155,7 @@ func (b *blobStore) finish(sha, part string) error {
 		return err
 	}
 	if got != sha {
-		os.Remove(part)
-		return fmt.Errorf("blob %s: %w (got %s)", sha, errBlobHash, got)
+		return errors.Join(fmt.Errorf("blob %s: %w (got %s)", sha, errBlobHash, got), removePart(part))
 	}
 	if err := os.Rename(part, b.path(sha)); err != nil {
 		return fmt.Errorf("store blob %s: %w", sha, err)

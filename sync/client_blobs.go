@@ -113,7 +113,10 @@ func (c *Client) downloadBlob(ctx context.Context, sha string) error {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusRequestedRangeNotSatisfiable && attempt == 0 {
 			cancel()
-			os.Remove(part) // longer than the blob: start over
+			// Longer than the blob: start over.
+			if err := removePart(part); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {
