@@ -80,7 +80,9 @@ func BuildIndex(ctx context.Context, path string, cfg IndexConfig) (ix *Index, e
 				err = fmt.Errorf("write decoded copy of %s: %w", path, cerr)
 			}
 			if err != nil {
-				os.Remove(spool.Name())
+				if rerr := os.Remove(spool.Name()); rerr != nil {
+					err = errors.Join(err, fmt.Errorf("remove decoded copy of %s: %w", path, rerr))
+				}
 				ix = nil
 			}
 		}()
