@@ -263,7 +263,7 @@ func (s *Server) changesWait(w http.ResponseWriter, r *http.Request, since uint6
 			return
 		}
 		if len(resp.Docs) > 0 || resp.More || wait == 0 {
-			writeJSON(w, http.StatusOK, resp)
+			s.writeChanges(w, r, resp)
 			return
 		}
 		select {

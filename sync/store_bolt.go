@@ -254,31 +254,10 @@ func pruneBatches(tx *bolt.Tx, now time.Time) error {
 }
 
 // encodeStored returns the stored form of d pushed by user, without its
-// closing brace: withSeq completes it once the sequence is known. Body and
-// events are copied as they are (the wire decoder has checked them), not
-// scanned again.
+// closing brace: withSeq completes it once the sequence is known.
 func encodeStored(d Doc, user string) ([]byte, error) {
-	body, events := d.Body, d.Events
-	d.Body, d.Events, d.Seq, d.Author = nil, nil, 0, user
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", d.Key(), err)
-	}
-	raw = raw[:len(raw)-1] // the object's closing brace
-	if len(body) > 0 {
-		raw = append(append(raw, `,"body":`...), body...)
-	}
-	if len(events) > 0 {
-		raw = append(raw, `,"events":[`...)
-		for i, e := range events {
-			if i > 0 {
-				raw = append(raw, ',')
-			}
-			raw = append(raw, e...)
-		}
-		raw = append(raw, ']')
-	}
-	return raw, nil
+	d.Seq, d.Author = 0, user
+	return appendDocOpen(nil, d)
 }
 
 // storedOptions read documents as the store wrote them: leniently where
