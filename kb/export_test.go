@@ -52,9 +52,15 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil || rep.Added != 5 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
 		t.Fatalf("import of the export: %+v, %v", rep, err)
 	}
-	want, _ := src.List(ctx, Filter{})
-	got, _ := dst.List(ctx, Filter{})
-	if len(got) != len(want) {
+	want, err := src.List(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := dst.List(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(want) != 5 {
 		t.Fatalf("%d articles after round trip, want %d", len(got), len(want))
 	}
 	for _, w := range want {
@@ -76,8 +82,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"druck/spooler.md", "kb-200.md"} {
-		a, _ := ParseMarkdown(f, mustRead(t, filepath.Join(out, f)))
-		b, _ := ParseMarkdown(f, mustRead(t, filepath.Join(out2, f)))
+		a, errA := ParseMarkdown(f, mustRead(t, filepath.Join(out, f)))
+		b, errB := ParseMarkdown(f, mustRead(t, filepath.Join(out2, f)))
+		if errA != nil || errB != nil {
+			t.Fatalf("exported %s does not parse: %v, %v", f, errA, errB)
+		}
 		a.Source, b.Source = f, f // kb-200 had none before its first round
 		if !sameContent(a, b) || !slices.Equal(a.Tags, b.Tags) {
 			t.Errorf("second export of %s differs:\n%+v\n%+v", f, a, b)
