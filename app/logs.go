@@ -118,7 +118,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 	}
 	s.hitsList = widget.NewList(func() int { return len(s.hits) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.hits[id].Message()) })
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(hitText(s.hits[id])) })
 	s.hitsList.OnSelected = func(id widget.ListItemID) {
 		if lines := s.hits[id].Lines; len(lines) > 0 {
 			s.jumpToLine(lines[0])
@@ -488,4 +488,9 @@ func templateRegex(t string) string {
 		parts[i] = regexp.QuoteMeta(p)
 	}
 	return strings.Join(parts, ".*?")
+}
+
+// hitText is the list line of a known problem.
+func hitText(h logs.Hit) string {
+	return lang.X("logs.hit", "Known problem: {{.Title}} — {{.N}} matching lines", map[string]any{"Title": h.Title, "N": h.Count})
 }

@@ -152,7 +152,7 @@ func TestLogsScreen(t *testing.T) {
 	if len(ls.hits) == 0 {
 		t.Fatal("no known problems")
 	}
-	if msg := ls.hits[0].Message(); msg != "Known problem: Buchungsperiode gesperrt — 6 matching lines" {
+	if msg := hitText(ls.hits[0]); msg != "Known problem: Buchungsperiode gesperrt — 6 matching lines" {
 		t.Errorf("hit %q", msg)
 	}
 	ls.hitsList.Select(0)

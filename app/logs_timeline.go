@@ -33,6 +33,9 @@ func timelineBars(points []logs.MinuteCount) ([]int, time.Duration) {
 	return bars, time.Duration(per) * time.Minute
 }
 
+// maxBarWidth is the widest a bar gets when there are few.
+const maxBarWidth = 24
+
 // timelineLayout lays bars out side by side, heights relative to the
 // largest count.
 type timelineLayout struct{ counts []int }
@@ -46,7 +49,8 @@ func (l *timelineLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, c := range l.counts {
 		top = max(top, c)
 	}
-	w := size.Width / float32(max(1, len(objs)))
+	// A few bars stay bars instead of one block over the whole width.
+	w := min(size.Width/float32(max(1, len(objs))), maxBarWidth)
 	for i, o := range objs {
 		h := size.Height * float32(l.counts[i]) / float32(top)
 		o.Move(fyne.NewPos(float32(i)*w, size.Height-h))
@@ -70,6 +74,6 @@ func timelineChart(points []logs.MinuteCount) fyne.CanvasObject {
 	chart := container.New(&timelineLayout{counts: bars}, objs...)
 	first, last := points[0].Minute, points[len(points)-1].Minute
 	caption := widget.NewLabel(lang.X("logs.timeline.caption", "{{.From}} – {{.To}} · one bar = {{.Width}} · peak {{.Peak}} errors",
-		map[string]any{"From": first.Format("2006-01-02 15:04"), "To": last.Format("2006-01-02 15:04"), "Width": width.String(), "Peak": peak}))
+		map[string]any{"From": first.Format("2006-01-02 15:04"), "To": last.Format("2006-01-02 15:04"), "Width": lang.X("logs.timeline.minutes", "{{.N}} min", map[string]any{"N": int(width / time.Minute)}), "Peak": peak}))
 	return container.NewBorder(nil, caption, nil, nil, chart)
 }
