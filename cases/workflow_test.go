@@ -87,8 +87,8 @@ func TestFixDelivery(t *testing.T) {
 	if _, err := s.RecordFix(ctx, Fix{ID: "BF-1", Version: "8.0.2.1150", Cases: []string{a.ID, "C-0000-0000"}, By: "ben"}, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown case in fix: %v", err)
 	}
-	if fixes, _ := s.Fixes(ctx); len(fixes) != 0 {
-		t.Fatal("a failed fix was recorded")
+	if fixes, err := s.Fixes(ctx); err != nil || len(fixes) != 0 {
+		t.Fatalf("a failed fix was recorded: %v, %v", fixes, err)
 	}
 	f, err := s.RecordFix(ctx, Fix{ID: "BF-1", Version: "8.0.2.1150", Cases: []string{a.ID, b.ID}, By: "ben"}, []string{"Huber KG"})
 	if err != nil {

@@ -208,8 +208,8 @@ func TestIndexRandomAccess(t *testing.T) {
 		if err := ix.Close(); err != nil {
 			t.Errorf("%s: close: %v", c.name, err)
 		}
-		if left, _ := os.ReadDir(spool); len(left) != 0 {
-			t.Errorf("%s: decoded copy left behind: %v", c.name, left)
+		if left, err := os.ReadDir(spool); err != nil || len(left) != 0 {
+			t.Errorf("%s: decoded copy left behind: %v, %v", c.name, left, err)
 		}
 	}
 }

@@ -151,8 +151,8 @@ func TestConcurrentEditsMerge(t *testing.T) {
 	b.sync()
 	assertEqual(t, a, b, c)
 	for _, p := range []*peer{a, b, c} {
-		if cf, _ := p.client.Conflicts(context.Background()); len(cf) != 0 {
-			t.Fatalf("conflicts left on %s: %+v", p.client.ReplicaID(), cf)
+		if cf, err := p.client.Conflicts(context.Background()); err != nil || len(cf) != 0 {
+			t.Fatalf("conflicts left on %s: %+v, %v", p.client.ReplicaID(), cf, err)
 		}
 	}
 }
