@@ -414,6 +414,7 @@ func (s *logsScreen) toggle(row widget.ListItemID) {
 // (or the top).
 func (s *logsScreen) nextError() {
 	if s.ix == nil {
+		s.status.SetText(s.notReady())
 		return
 	}
 	start := s.sel + 1
@@ -493,4 +494,12 @@ func templateRegex(t string) string {
 // hitText is the list line of a known problem.
 func hitText(h logs.Hit) string {
 	return lang.X("logs.hit", "Known problem: {{.Title}} — {{.N}} matching lines", map[string]any{"Title": h.Title, "N": h.Count})
+}
+
+// notReady says why a button that needs the index does nothing yet.
+func (s *logsScreen) notReady() string {
+	if s.path == "" {
+		return lang.X("logs.openfirst", "Open a log file first.")
+	}
+	return lang.X("logs.notready", "The file is still being read; try again in a moment.")
 }

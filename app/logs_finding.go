@@ -21,7 +21,11 @@ func (s *logsScreen) markFinding() {
 		s.status.SetText(lang.X("logs.finding.merged", "A finding needs the original file: open it on its own."))
 		return
 	}
-	if s.ix == nil || s.sel < 0 || s.sel >= s.length() {
+	if s.ix == nil {
+		s.status.SetText(s.notReady())
+		return
+	}
+	if s.sel < 0 || s.sel >= s.length() {
 		s.status.SetText(lang.X("logs.finding.select", "Select the lines of the finding first."))
 		return
 	}

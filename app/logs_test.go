@@ -62,6 +62,11 @@ func TestLogsScreen(t *testing.T) {
 	h.u.selectScreen("logs")
 	h.wait("the log screen", func() bool { return h.u.ls != nil })
 	ls := h.u.ls
+	// Without a file the buttons say why they do nothing.
+	test.Tap(findButton(t, h, "Next error"))
+	if ls.status.Text != "Open a log file first." {
+		t.Errorf("next error without a file: status %q", ls.status.Text)
+	}
 	ls.openFile(path)
 	h.wait("the index", func() bool { return ls.ix != nil })
 	h.wait("the templates", func() bool { return len(ls.templates) > 0 })
