@@ -2,7 +2,7 @@
 // matter, a bbolt store in which every save is a revision (history, diff,
 // restore), a review workflow in which only team leads publish, a bleve
 // full-text index that understands German and English (derived from the
-// store, versioned, rebuilt when missing or stale).
+// store, versioned, rebuilt when missing or stale), and goldmark rendering.
 package kb
 
 import (
