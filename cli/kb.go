@@ -277,11 +277,14 @@ func plural(n uint64, one, many string) string {
 const kbExportHelp = `
 Writes every article, in its current revision, to DIR as a Markdown file
 with YAML front matter: at its source path when it has one, else as <id>.md.
-"werkbank kb import DIR" reads the files back to the same articles.`
+"werkbank kb import DIR" reads the files back to the same articles.
+With --html it writes standalone HTML pages (rendered with goldmark: tables,
+images, no raw HTML) and an index.html instead, for readers without Werkbank.`
 
 // kbExport runs "werkbank kb export".
 func kbExport(ctx context.Context, e *Env, args []string) error {
-	fs := e.flags("kb export", "kb export DIR", kbExportHelp)
+	fs := e.flags("kb export", "kb export [--html] DIR", kbExportHelp)
+	asHTML := fs.Bool("html", false, "write HTML pages and an index.html instead of Markdown")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -293,7 +296,11 @@ func kbExport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.Export(ctx, fs.Arg(0))
+	export := s.Export
+	if *asHTML {
+		export = s.ExportHTML
+	}
+	n, err := export(ctx, fs.Arg(0))
 	if err == nil {
 		fmt.Fprintf(e.Stdout, "exported %d articles to %s\n", n, fs.Arg(0))
 	}

@@ -18,6 +18,20 @@ import (
 // export and import round-trip, Source included), else to <id>.md.
 // Existing files of the same names are overwritten.
 func (s *Store) Export(ctx context.Context, dir string) (int, error) {
+	return s.export(ctx, dir, false)
+}
+
+// ExportHTML writes the current version of every article into dir as a
+// standalone HTML page (title, metadata, body rendered with goldmark) at
+// the place Export would put its Markdown file, with .html instead of .md,
+// plus an index.html that links them all. It returns how many articles it
+// wrote.
+func (s *Store) ExportHTML(ctx context.Context, dir string) (int, error) {
+	return s.export(ctx, dir, true)
+}
+
+// export writes every article as Markdown, or as HTML pages with an index.
+func (s *Store) export(ctx context.Context, dir string, html bool) (int, error) {
 	names, err := s.exportNames(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
@@ -26,6 +40,7 @@ func (s *Store) Export(ctx context.Context, dir string) (int, error) {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	n := 0
+	var index []indexEntry
 	for _, e := range names {
 		if err := ctx.Err(); err != nil {
 			return n, fmt.Errorf("export: %w", err)
@@ -34,11 +49,19 @@ func (s *Store) Export(ctx context.Context, dir string) (int, error) {
 		if err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		data, err := MarshalMarkdown(a)
+		name := e.name
+		var data []byte
+		if html {
+			name = strings.TrimSuffix(name, path.Ext(name)) + ".html"
+			data, err = ArticleHTML(a)
+			index = append(index, indexEntry{Name: name, Article: a})
+		} else {
+			data, err = MarshalMarkdown(a)
+		}
 		if err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		file := filepath.Join(dir, filepath.FromSlash(e.name))
+		file := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			return n, fmt.Errorf("export %s: %w", a.ID, err)
 		}
@@ -46,6 +69,11 @@ func (s *Store) Export(ctx context.Context, dir string) (int, error) {
 			return n, fmt.Errorf("export %s: %w", a.ID, err)
 		}
 		n++
+	}
+	if html {
+		if err := writeHTMLIndex(filepath.Join(dir, "index.html"), index); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
 	}
 	return n, nil
 }

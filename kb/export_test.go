@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -110,6 +111,48 @@ func TestSafeSource(t *testing.T) {
 	} {
 		if got := safeSource(p); got != want {
 			t.Errorf("safeSource(%q) = %v", p, got)
+		}
+	}
+}
+
+// The HTML export writes one page per article at the Markdown export's place
+// (with .html), rendered with goldmark (tables, escaped raw HTML), and an
+// index that links every page.
+func TestExportHTML(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, t.TempDir())
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"fibu/periode.md": "---\nid: kb-fibu-1\ntitle: Buchungsperiode <gesperrt>\ntags: [fibu]\n---\n| Konto | Saldo |\n|---|---|\n| 4711 | 0 |\n\n<script>alert(1)</script>\n",
+		"druck.md":        "# Drucker hängt\n\nText\n",
+	})
+	if _, err := s.Import(ctx, os.DirFS(root), ImportOptions{By: alice}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	n, err := s.ExportHTML(ctx, out)
+	if err != nil || n != 2 {
+		t.Fatalf("ExportHTML = %d, %v", n, err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "fibu", "periode.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Buchungsperiode &lt;gesperrt&gt;</title>", "<td>4711</td>", "kb-fibu-1"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(string(page), "<script>") {
+		t.Errorf("raw HTML passed through:\n%s", page)
+	}
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="fibu/periode.html"`, `href="druck.html"`, "Drucker hängt"} {
+		if !strings.Contains(string(index), want) {
+			t.Errorf("index lacks %q:\n%s", want, index)
 		}
 	}
 }
