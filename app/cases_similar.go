@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"werkbank/cases"
@@ -123,9 +124,12 @@ func (s *casesScreen) showSimilar(sim []cases.SimilarCase, own []cases.LogTempla
 // opens it.
 func (s *casesScreen) similarRow(c cases.SimilarCase) fyne.CanvasObject {
 	id := c.ID
-	open := widget.NewButton(fmt.Sprintf("%s · %s", c.ID, c.Title), func() { s.openOther(id) })
-	open.Alignment = widget.ButtonAlignLeading
+	// The button carries only the id: a button cannot wrap, and a long
+	// title on it made the detail wider than the window.
+	open := widget.NewButtonWithIcon(c.ID, theme.NavigateNextIcon(), func() { s.openOther(id) })
 	open.Importance = widget.LowImportance
+	title := widget.NewLabelWithStyle(c.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · %s · %s %.2f", c.Customer, statusLabel(c.Status), lang.X("cases.similar.score", "similarity"), c.Score)
 	for _, t := range c.Shared {
@@ -142,7 +146,7 @@ func (s *casesScreen) similarRow(c cases.SimilarCase) fyne.CanvasObject {
 	}
 	text := widget.NewLabel(b.String())
 	text.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(open, text)
+	return container.NewVBox(container.NewBorder(nil, nil, open, nil, title), text)
 }
 
 // openOther opens a case that may not be in the list (a solved case while
