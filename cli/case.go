@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"werkbank/bridge"
 	"werkbank/cases"
 	"werkbank/workspace"
 )
@@ -431,11 +432,11 @@ func caseBundle(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	return withCases(ctx, e, func(ws *workspace.Workspace, s *cases.Store) error {
-		red, err := caseRedactor()
+		red, err := bridge.Redactor()
 		if err != nil {
 			return err
 		}
-		res, err := s.Bundle(ctx, pos[0], pos[1], cases.BundleOptions{Verifier: newAuditVerifier(ws), Redactor: red, By: caseUser()})
+		res, err := s.Bundle(ctx, pos[0], pos[1], cases.BundleOptions{Verifier: bridge.AuditVerifier(ws.Dir), Redactor: red, By: caseUser()})
 		if err != nil {
 			return err
 		}

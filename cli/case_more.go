@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -13,36 +12,14 @@ import (
 	"time"
 
 	"werkbank/assets"
+	"werkbank/bridge"
 	"werkbank/cases"
 	"werkbank/kb"
-	"werkbank/logs"
 	"werkbank/workspace"
 )
 
 // demoFS is the file system with the demo content.
 func demoFS() fs.FS { return assets.Demo }
-
-// logsRedactor adapts the logs package's redaction to cases.Redactor.
-type logsRedactor struct{ r *logs.Redactor }
-
-// Redact copies src to dst with secrets masked and counts them.
-func (l logsRedactor) Redact(ctx context.Context, dst io.Writer, src io.Reader) (int, error) {
-	rep, err := l.r.Redact(ctx, src, dst)
-	n := 0
-	for _, c := range rep.Totals() {
-		n += c
-	}
-	return n, err
-}
-
-// caseRedactor is the redaction for bundles: the logs package's rules.
-func caseRedactor() (cases.Redactor, error) {
-	r, err := logs.NewRedactor(logs.RedactorConfig{})
-	if err != nil {
-		return nil, fmt.Errorf("redaction rules: %w", err)
-	}
-	return logsRedactor{r: r}, nil
-}
 
 func caseMail(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("mail", "case mail ID TEMPLATE [--lang de|en] [--text T]",
@@ -67,22 +44,6 @@ func caseMail(ctx context.Context, e *Env, args []string) error {
 	})
 }
 
-// kbDrafter stores case drafts as knowledge-base articles.
-type kbDrafter struct {
-	kb   *kb.Store
-	user kb.User
-}
-
-// DraftArticle saves the draft as a new draft article linked to the case.
-func (d kbDrafter) DraftArticle(ctx context.Context, dr cases.ArticleDraft) (string, error) {
-	a, err := d.kb.Save(ctx, kb.Article{Title: dr.Title, Body: dr.Markdown(), Tags: dr.Tags, Product: dr.Product,
-		Status: kb.StatusDraft, Author: dr.Author, Cases: []string{dr.CaseID}}, d.user, "drafted from case "+dr.CaseID)
-	if err != nil {
-		return "", err
-	}
-	return a.ID, nil
-}
-
 func caseDraft(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("draft", "case draft ID", "Turns a solved case into a knowledge-base draft (problem, cause, solution) linked both ways; prints the article id.")
 	pos, err := parseMixed(fs, args)
@@ -97,7 +58,7 @@ func caseDraft(ctx context.Context, e *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		id, err := s.DraftArticle(ctx, pos[0], kbDrafter{kb: ks, user: kb.User{Name: caseUser(), Role: kb.RoleSpecialist}}, caseUser())
+		id, err := s.DraftArticle(ctx, pos[0], bridge.Drafter(ks, kb.User{Name: caseUser(), Role: kb.RoleSpecialist}), caseUser())
 		if cerr := ks.Close(); err == nil {
 			err = cerr
 		}

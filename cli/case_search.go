@@ -7,36 +7,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"werkbank/bridge"
 	"werkbank/cases"
-	"werkbank/logs"
 	"werkbank/workspace"
 )
-
-// maxCaseTemplates bounds the error templates kept per attached log.
-const maxCaseTemplates = 50
-
-// logsTemplates reads the error templates of a log file with the logs
-// package, for the case search index.
-type logsTemplates struct{}
-
-// ErrorTemplates returns the templates of ERROR and FATAL lines, most
-// frequent first.
-func (logsTemplates) ErrorTemplates(ctx context.Context, path string) ([]cases.LogTemplate, error) {
-	ts, err := logs.ErrorTemplates(ctx, path, maxCaseTemplates)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]cases.LogTemplate, len(ts))
-	for i, t := range ts {
-		out[i] = cases.LogTemplate{ID: t.ID, Text: t.Text, Count: t.Count}
-	}
-	return out, nil
-}
 
 // analyzeAttachments brings the error templates of attached logs into the
 // case search index.
 func analyzeAttachments(ctx context.Context, s *cases.Store) error {
-	_, err := s.AnalyzeAttachments(ctx, logsTemplates{})
+	_, err := s.AnalyzeAttachments(ctx, bridge.Templates())
 	return err
 }
 

@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"werkbank/kb"
+	"werkbank/bridge"
 	"werkbank/logs"
 )
 
@@ -137,7 +137,7 @@ ranked articles with their evidence line numbers.`)
 		return err
 	}
 	defer closeInto(&err, closeKB)
-	m, err := logs.NewMatcher(logs.MatcherConfig{KB: kbAdapter{store}})
+	m, err := logs.NewMatcher(logs.MatcherConfig{KB: bridge.KnowledgeBase(store)})
 	if err != nil {
 		return err
 	}
@@ -158,40 +158,6 @@ ranked articles with their evidence line numbers.`)
 		fmt.Fprintln(e.Stdout, "No known problem found.")
 	}
 	return nil
-}
-
-// kbAdapter lets the log matcher read the knowledge base.
-type kbAdapter struct{ s *kb.Store }
-
-// Signatures lists the error signatures of all articles not archived.
-func (k kbAdapter) Signatures(ctx context.Context) ([]logs.Signature, error) {
-	arts, err := k.s.List(ctx, kb.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	var out []logs.Signature
-	for _, a := range arts {
-		if a.Status == kb.StatusArchived {
-			continue
-		}
-		for _, p := range a.Signatures {
-			out = append(out, logs.Signature{ArticleID: a.ID, Title: a.Title, Source: a.Source, Pattern: p})
-		}
-	}
-	return out, nil
-}
-
-// Search runs a knowledge-base search.
-func (k kbAdapter) Search(ctx context.Context, text string, limit int) ([]logs.Candidate, error) {
-	res, err := k.s.Search(ctx, kb.Query{Text: text, Limit: limit})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]logs.Candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		out = append(out, logs.Candidate{ID: h.ID, Title: h.Title, Source: h.Source, Score: h.Score})
-	}
-	return out, nil
 }
 
 func logsDash(s string) string {

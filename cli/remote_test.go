@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"werkbank/bridge"
 	"werkbank/remote/sshdtest"
 	"werkbank/workspace"
 )
@@ -127,7 +128,7 @@ func TestRemoteCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := newAuditVerifier(ws).VerifyCase(context.Background(), id)
+	results, err := bridge.AuditVerifier(ws.Dir).VerifyCase(context.Background(), id)
 	ws.Close()
 	if err != nil {
 		t.Fatal(err)
