@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/bridge"
 	"werkbank/cases"
 )
 
@@ -117,9 +118,11 @@ func hours(d time.Duration) string {
 func buildCasesScreen(u *ui) fyne.CanvasObject {
 	s := &casesScreen{u: u, actions: map[string]*widget.Button{}}
 	u.cs = s
+	s.audit = bridge.AuditVerifier(u.ws.Dir)
 	var err error
-	if s.audit, s.redactor, err = bundleHelpers(u.ws.Dir); err != nil {
-		fyne.LogError("cases: bundle helpers", err)
+	if s.redactor, err = bridge.Redactor(); err != nil {
+		// The cases package's basic redaction (nil) still applies.
+		fyne.LogError("cases: redaction rules", err)
 	}
 	s.list = widget.NewList(func() int { return len(s.items) }, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {
@@ -146,7 +149,7 @@ func buildCasesScreen(u *ui) fyne.CanvasObject {
 
 	s.buildDetail()
 	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.5
+	split.Offset = 0.42
 	u.onShow["cases"] = s.reload
 	s.reload()
 	return split
@@ -275,7 +278,7 @@ func (s *casesScreen) buildDetail() {
 	s.kind = newSelect(kinds, nil)
 	s.kind.SetSelectedIndex(0)
 	s.note = wrapEntry()
-	s.note.SetPlaceHolder(lang.X("cases.note.hint", "What was done or found? (added to the log, cannot be changed later)"))
+	s.note.SetPlaceHolder(lang.X("cases.note.hint", "What was done or found? Stays in the log, cannot be changed."))
 	s.note.SetMinRowsVisible(2)
 	s.addNote = widget.NewButtonWithIcon(lang.X("cases.note.add", "Add to log"), theme.ContentAddIcon(), s.addActivity)
 	btn := func(key, label string, icon fyne.Resource, f func()) *widget.Button {
