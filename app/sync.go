@@ -59,7 +59,7 @@ func (u *ui) startSync() {
 	s.now = widget.NewButton(lang.X("sync.now", "Sync now"), s.kick)
 	s.confl = widget.NewButton("", s.showConflicts)
 	s.confl.Hide()
-	settings := widget.NewButton(lang.X("sync.server", "Server …"), s.showSettings)
+	settings := widget.NewButton(lang.X("sync.server", "Sync server…"), s.showSettings)
 	u.status.Add(container.NewHBox(s.state, s.confl, s.now, settings))
 	u.sync = s
 	u.goBackground(s.loop)
