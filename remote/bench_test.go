@@ -88,18 +88,19 @@ func benchCollect(b *testing.B, load bool) {
 		defer func() { burn.Process.Kill(); burn.Wait() }()
 	}
 	ctx := context.Background()
-	var ours, theirs time.Duration
+	var ours, theirs, oursCPU, theirsCPU time.Duration
 	bestOurs, bestTheirs := time.Duration(1<<62), time.Duration(1<<62)
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		os.Remove(local)
 		settle(b)
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime(b, syscall.RUSAGE_CHILDREN)
 		if outp, err := exec.Command("sftp", sftpArgs...).CombinedOutput(); err != nil {
 			b.Fatalf("sftp: %v\n%s", err, outp)
 		}
 		d := time.Since(start)
+		theirsCPU += cpuTime(b, syscall.RUSAGE_CHILDREN) - cpu
 		theirs += d
 		bestTheirs = min(bestTheirs, d)
 		if st, err := os.Stat(local); err != nil || st.Size() != size {
@@ -107,7 +108,7 @@ func benchCollect(b *testing.B, load bool) {
 		}
 
 		settle(b)
-		start = time.Now()
+		start, cpu = time.Now(), cpuTime(b, syscall.RUSAGE_SELF)
 		s, err := r.Open(ctx, SessionRequest{Case: "BENCH", Reason: "benchmark", Target: srv.Target(b)})
 		if err != nil {
 			b.Fatal(err)
@@ -120,6 +121,7 @@ func benchCollect(b *testing.B, load bool) {
 			b.Fatal(err)
 		}
 		d = time.Since(start)
+		oursCPU += cpuTime(b, syscall.RUSAGE_SELF) - cpu
 		ours += d
 		bestOurs = min(bestOurs, d)
 		if res.Files[0].Size != size {
@@ -137,6 +139,22 @@ func benchCollect(b *testing.B, load bool) {
 	b.ReportMetric(mbs(bestOurs, 1), "best-werkbank-MB/s")
 	b.ReportMetric(mbs(bestTheirs, 1), "best-sftp-MB/s")
 	b.ReportMetric(bestTheirs.Seconds()/bestOurs.Seconds(), "best-ratio")
+	// CPU seconds per GiB of this process (SSH transport, SFTP, SHA-256,
+	// disk writes) and of sftp with its ssh; the server's share is the same
+	// for both and not counted. Less disturbed by other load than time.
+	gib := float64(size) * float64(b.N) / (1 << 30)
+	b.ReportMetric(oursCPU.Seconds()/gib, "werkbank-cpu-s/GiB")
+	b.ReportMetric(theirsCPU.Seconds()/gib, "sftp-cpu-s/GiB")
+}
+
+// cpuTime returns the user and system CPU time of who (RUSAGE_SELF, or
+// RUSAGE_CHILDREN: the children waited for, sftp and its ssh).
+func cpuTime(b *testing.B, who int) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(who, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // settle writes back dirty pages outside the timed part, so that neither

@@ -309,6 +309,9 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 		return "", "", err
 	}
 	if w.done < st.Size() {
+		if err := reserveSpace(f, st.Size()); err != nil {
+			return "", "", localError{fmt.Errorf("partial file: %w", err)}
+		}
 		if err := s.transfer(ctx, sc, p, st.Size(), w); err != nil {
 			return "", "", err
 		}

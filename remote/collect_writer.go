@@ -24,11 +24,18 @@ type hashWriter struct {
 	progress func(Progress)
 	p        Progress
 	reported int64
+	// flushed is where the last writeback hint ended; noWriteback is set
+	// once the file system refused one.
+	flushed     int64
+	noWriteback bool
 }
 
 // diskPiece is the size of one write call: on Linux, page-cache writes of
 // 64 KiB cost less CPU per byte than writes of 256 KiB.
 const diskPiece = 64 << 10
+
+// writebackEvery is how much is written between two writeback hints.
+const writebackEvery = 8 << 20
 
 // resume re-hashes what an earlier attempt left in the partial file and
 // positions the writer at its end.
@@ -51,6 +58,7 @@ func (w *hashWriter) resume() error {
 		return localError{fmt.Errorf("partial file: %w", err)}
 	}
 	w.done = size
+	w.flushed = size
 	return nil
 }
 
@@ -72,6 +80,10 @@ func (w *hashWriter) Write(b []byte) (int, error) {
 		if err != nil {
 			return written, localError{fmt.Errorf("write partial file: %w", err)}
 		}
+	}
+	if !w.noWriteback && w.done-w.flushed >= writebackEvery {
+		w.noWriteback = !startWriteback(w.f, w.flushed, w.done-w.flushed)
+		w.flushed = w.done
 	}
 	if w.progress != nil && w.done-w.reported >= 1<<20 {
 		w.report()
