@@ -122,7 +122,7 @@ func newHarnessIn(t testing.TB, role kb.Role, seed bool, locale string) *harness
 // wait runs queued callbacks until cond holds, failing after 15 s.
 func (h *harness) wait(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(60 * time.Second)
 	for !cond() {
 		select {
 		case f := <-h.queue:

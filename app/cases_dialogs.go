@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/bridge"
 	"werkbank/cases"
 	"werkbank/kb"
 )
@@ -336,28 +337,12 @@ func isDir(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// kbDrafter saves case drafts as knowledge-base articles.
-type kbDrafter struct {
-	store *kb.Store
-	user  kb.User
-}
-
-// DraftArticle stores the draft as a new draft article linked to the case.
-func (d kbDrafter) DraftArticle(ctx context.Context, dr cases.ArticleDraft) (string, error) {
-	a, err := d.store.Save(ctx, kb.Article{Title: dr.Title, Body: dr.Markdown(), Tags: dr.Tags, Product: dr.Product,
-		Status: kb.StatusDraft, Author: dr.Author, Cases: []string{dr.CaseID}}, d.user, "drafted from case "+dr.CaseID)
-	if err != nil {
-		return "", err
-	}
-	return a.ID, nil
-}
-
 // draftArticle turns the solved case into a knowledge-base draft.
 func (s *casesScreen) draftArticle() {
 	if s.cur == nil {
 		return
 	}
-	id, drafter, by := s.cur.ID, kbDrafter{store: s.u.kb, user: s.u.user}, s.by()
+	id, drafter, by := s.cur.ID, bridge.Drafter(s.u.kb, s.u.user), s.by()
 	var articleID string
 	s.run(lang.X("cases.err.draft", "The article draft could not be created."), func(ctx context.Context) error {
 		var err error

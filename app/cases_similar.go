@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,36 +11,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/bridge"
 	"werkbank/cases"
-	"werkbank/logs"
 )
-
-// maxCaseTemplates bounds the error templates kept per attached log.
-const maxCaseTemplates = 50
-
-// logsTemplates reads the error templates of an attached log with the logs
-// package, for the case search index (cases.TemplateSource).
-type logsTemplates struct{}
-
-// ErrorTemplates returns the templates of ERROR and FATAL lines, most
-// frequent first.
-func (logsTemplates) ErrorTemplates(ctx context.Context, path string) ([]cases.LogTemplate, error) {
-	a, err := logs.Analyze(ctx, path, logs.AnalyzeConfig{})
-	if err != nil {
-		return nil, err
-	}
-	var out []cases.LogTemplate
-	for _, st := range a.Templates {
-		if logs.LevelRank(st.Level()) >= logs.LevelRank("ERROR") {
-			out = append(out, cases.LogTemplate{ID: st.Template.ID(), Text: st.Template.Text(), Count: st.Count})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
-	if len(out) > maxCaseTemplates {
-		out = out[:maxCaseTemplates]
-	}
-	return out, nil
-}
 
 // similarCount is how many similar past cases the detail shows.
 const similarCount = 5
@@ -67,7 +39,7 @@ func (s *casesScreen) loadSimilar(id string) {
 			})
 		}
 		show(s.u.cases.Similar(ctx, id, similarCount))
-		n, err := s.u.cases.AnalyzeAttachments(ctx, logsTemplates{})
+		n, err := s.u.cases.AnalyzeAttachments(ctx, bridge.Templates())
 		if err != nil {
 			if ctx.Err() == nil {
 				fyne.LogError("cases: read the error templates of attached logs", err)

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/bridge"
 	"werkbank/logs"
 )
 
@@ -456,7 +457,7 @@ func (s *logsScreen) findKnownProblems() {
 	s.matchBtn.Disable()
 	s.status.SetText(lang.X("logs.matching", "Looking for known problems…"))
 	s.u.goBackground(func(ctx context.Context) {
-		m, err := logs.NewMatcher(logs.MatcherConfig{KB: kbForLogs{s.u.kb}})
+		m, err := logs.NewMatcher(logs.MatcherConfig{KB: bridge.KnowledgeBase(s.u.kb)})
 		var hits []logs.Hit
 		switch {
 		case err != nil:

@@ -5,43 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"werkbank/kb"
 	"werkbank/logs"
 )
-
-// kbForLogs lets the log matcher read the knowledge base.
-type kbForLogs struct{ s *kb.Store }
-
-// Signatures lists the error signatures of all articles not archived.
-func (k kbForLogs) Signatures(ctx context.Context) ([]logs.Signature, error) {
-	arts, err := k.s.List(ctx, kb.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	var out []logs.Signature
-	for _, a := range arts {
-		if a.Status == kb.StatusArchived {
-			continue
-		}
-		for _, p := range a.Signatures {
-			out = append(out, logs.Signature{ArticleID: a.ID, Title: a.Title, Source: a.Source, Pattern: p})
-		}
-	}
-	return out, nil
-}
-
-// Search runs a knowledge-base search.
-func (k kbForLogs) Search(ctx context.Context, text string, limit int) ([]logs.Candidate, error) {
-	res, err := k.s.Search(ctx, kb.Query{Text: text, Limit: limit})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]logs.Candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		out = append(out, logs.Candidate{ID: h.ID, Title: h.Title, Source: h.Source, Score: h.Score})
-	}
-	return out, nil
-}
 
 // lineCache keeps recently shown blocks of lines so that scrolling reads
 // the file only for new blocks.
