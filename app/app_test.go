@@ -119,7 +119,7 @@ func newHarnessIn(t testing.TB, role kb.Role, seed bool, locale string) *harness
 	return h
 }
 
-// wait runs queued callbacks until cond holds, failing after 15 s.
+// wait runs queued callbacks until cond holds, failing after 60 s (a guard against hangs, not a timing goal).
 func (h *harness) wait(what string, cond func() bool) {
 	h.t.Helper()
 	deadline := time.After(60 * time.Second)
