@@ -152,15 +152,24 @@ func (s *casesScreen) messageDialog() {
 		return
 	}
 	c, sla := *s.cur, s.curSLA
-	tmpl := newSelect(cases.TemplateNames(), nil)
-	lng := newSelect(cases.Languages, nil)
-	lng.SetSelected("de")
+	names := cases.TemplateNames()
+	labels := make([]string, len(names))
+	for i, n := range names {
+		labels[i] = lang.X("cases.tmpl."+n, strings.ReplaceAll(n, "_", " "))
+	}
+	tmpl := newSelect(labels, nil)
+	langLabels := make([]string, len(cases.Languages))
+	for i, l := range cases.Languages {
+		langLabels[i] = languageLabel(l)
+	}
+	lng := newSelect(langLabels, nil)
+	lng.SetSelectedIndex(0)
 	text := wrapEntry()
 	text.SetPlaceHolder(lang.X("cases.mail.hint", "Questions, workaround or a remark"))
 	preview := widget.NewLabel("")
 	preview.Wrapping = fyne.TextWrapWord
 	input := func() cases.MessageInput {
-		return cases.MessageInput{Template: cases.Template(tmpl.Selected), Lang: lng.Selected, Text: text.Text, Sender: s.by()}
+		return cases.MessageInput{Template: cases.Template(names[max(tmpl.SelectedIndex(), 0)]), Lang: cases.Languages[max(lng.SelectedIndex(), 0)], Text: text.Text, Sender: s.by()}
 	}
 	update := func() {
 		msg, err := cases.RenderMessage(&c, sla, input())
@@ -171,9 +180,16 @@ func (s *casesScreen) messageDialog() {
 		preview.SetText(msg.Subject + "\n\n" + msg.Body)
 	}
 	tmpl.OnChanged, lng.OnChanged, text.OnChanged = func(string) { update() }, func(string) { update() }, func(string) { update() }
-	tmpl.SetSelected(string(cases.TemplateReceived))
-	form := container.NewBorder(container.NewVBox(container.NewGridWithColumns(2, tmpl, lng), text), nil, nil, nil, container.NewVScroll(preview))
-	d := dialog.NewCustomConfirm(lang.X("cases.act.mail", "Message…"), lang.X("cases.mail.log", "Log and copy"), lang.X("cases.cancel", "Cancel"), form, func(ok bool) {
+	for i, n := range names {
+		if n == string(cases.TemplateReceived) {
+			tmpl.SetSelectedIndex(i)
+		}
+	}
+	choices := container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, widget.NewLabel(lang.X("cases.mail.template", "Template")), nil, tmpl),
+		container.NewBorder(nil, nil, widget.NewLabel(lang.X("cases.mail.lang", "Language")), nil, lng))
+	form := container.NewBorder(container.NewVBox(choices, text), nil, nil, nil, container.NewVScroll(preview))
+	d := dialog.NewCustomConfirm(lang.X("cases.mail.title", "Message to the customer about {{.ID}}", map[string]any{"ID": c.ID}), lang.X("cases.mail.log", "Log and copy"), lang.X("cases.cancel", "Cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -189,6 +205,23 @@ func (s *casesScreen) messageDialog() {
 	}, s.u.window())
 	d.Resize(fyne.NewSize(640, 560))
 	d.Show()
+}
+
+// missingLabel is the translated name of a missing checklist item.
+func missingLabel(m string) string {
+	switch m {
+	case cases.MissingReproduced:
+		return lang.X("cases.missing.reproduced", m)
+	case cases.MissingDescription:
+		return lang.X("cases.missing.description", m)
+	case cases.MissingDone:
+		return lang.X("cases.missing.done", m)
+	case cases.MissingFindings:
+		return lang.X("cases.missing.findings", m)
+	case cases.MissingLogs:
+		return lang.X("cases.missing.logs", m)
+	}
+	return m
 }
 
 // escalateDialog shows the 3rd-level checklist; what is missing is listed
@@ -215,6 +248,9 @@ func (s *casesScreen) escalateDialog() {
 			missing.SetText(lang.X("cases.esc.complete", "The checklist is complete."))
 			confirm.Enable()
 			return
+		}
+		for i := range m {
+			m[i] = missingLabel(m[i])
 		}
 		missing.SetText(lang.X("cases.esc.missing", "Missing: {{.M}}", map[string]any{"M": strings.Join(m, "; ")}))
 		confirm.Disable()

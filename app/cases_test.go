@@ -353,3 +353,25 @@ func TestContractEditor(t *testing.T) {
 		return err == nil && c.Targets[cases.PriorityLow].Reaction == cases.Duration(10*time.Hour) && len(c.Holidays) == 2 && c.Hours.String() == "mon-fri 06:00-20:00"
 	})
 }
+
+func TestCaseDialogsSpeakGerman(t *testing.T) {
+	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
+		t.Fatal(err)
+	}
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	s := h.u.cs
+	selectCase(h, s, "Produktion steht")
+	// The checklist of the escalation names what is missing in German.
+	s.escalateDialog()
+	if got := s.escDialog.missing.Text; !strings.Contains(got, "Standard-Demosystem nachgestellt") || strings.Contains(got, "reproduced") {
+		t.Errorf("missing items %q", got)
+	}
+	test.Tap(h.overlayButton("Abbrechen"))
+	// The message dialog names its templates and languages.
+	s.messageDialog()
+	if txt := strings.Join(texts(h.w.Canvas().Overlays().Top()), "\n"); !strings.Contains(txt, "Eingangsbestätigung") || !strings.Contains(txt, "Deutsch") {
+		t.Errorf("message dialog:\n%s", txt)
+	}
+}
