@@ -30,9 +30,12 @@ type hashWriter struct {
 	noWriteback bool
 }
 
-// diskPiece is the size of one write call: on Linux, page-cache writes of
-// 64 KiB cost less CPU per byte than writes of 256 KiB.
-const diskPiece = 64 << 10
+// diskPiece is the size of one write call (and of the piece hashed right
+// after it, still in the CPU cache). Into space reserved with fallocate,
+// 256 KiB writes cost less CPU than 64 KiB writes (here, SHA-256 and
+// write together: 0.78-0.83 against 0.91-0.95 CPU-s per GiB); without
+// the reservation 64 KiB was the better size.
+const diskPiece = 256 << 10
 
 // writebackEvery is how much is written between two writeback hints.
 const writebackEvery = 8 << 20
