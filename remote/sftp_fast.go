@@ -105,7 +105,6 @@ type fastReader struct {
 	nextID   uint32
 	pending  []fastReq // sent, in order
 	hdr      [13]byte
-	buf      []byte
 }
 
 type fastReq struct {
@@ -133,61 +132,109 @@ func (r *fastReader) send() error {
 	return nil
 }
 
-// run receives the answers in order and writes their data to w.
+// fastBuffers is the number of read buffers: one being filled from the
+// channel, one being hashed and written, one waiting.
+const fastBuffers = 3
+
+// run receives the answers in order and hands their data to a writer
+// goroutine, so that hashing and the disk write of one answer overlap the
+// decryption and copying of the next (double buffering). It returns when
+// the writer has written everything handed to it; a writer error ends the
+// transfer and is the one returned.
 func (r *fastReader) run(w io.Writer) (int64, error) {
+	full := make(chan []byte, fastBuffers)
+	free := make(chan []byte, fastBuffers)
+	for range fastBuffers {
+		free <- make([]byte, r.readSize)
+	}
+	failed := make(chan struct{})
+	done := make(chan struct{})
 	var written int64
-	r.buf = make([]byte, r.readSize)
+	var werr error
+	go func() {
+		defer close(done)
+		for b := range full {
+			if werr == nil {
+				n, err := w.Write(b)
+				written += int64(n)
+				if err != nil {
+					werr = err
+					close(failed)
+				}
+			}
+			free <- b[:cap(b)]
+		}
+	}()
+	rerr := r.receive(full, free, failed)
+	close(full)
+	<-done
+	if werr != nil {
+		return written, werr
+	}
+	return written, rerr
+}
+
+// receive reads the answers in order and sends their data to full in
+// buffers taken from free, until the end, an error, or failed closes.
+func (r *fastReader) receive(full chan<- []byte, free <-chan []byte, failed <-chan struct{}) error {
 	for {
 		if err := r.send(); err != nil {
-			return written, err
+			return err
 		}
 		if len(r.pending) == 0 {
-			return written, nil
+			return nil
 		}
 		head := r.pending[0]
 		// length (4), type (1), id (4), data length (4)
 		if _, err := io.ReadFull(r.out, r.hdr[:9]); err != nil {
-			return written, fmt.Errorf("SFTP: %w", err)
+			return fmt.Errorf("SFTP: %w", err)
 		}
 		plen := binary.BigEndian.Uint32(r.hdr[:4])
 		typ, id := r.hdr[4], binary.BigEndian.Uint32(r.hdr[5:9])
 		if id != head.id || plen < 5 {
-			return written, errFastPathOff
+			return errFastPathOff
 		}
 		switch typ {
 		case fxpStatus:
 			body := make([]byte, min(plen-5, fastHeaderMaxLen))
 			if _, err := io.ReadFull(r.out, body); err != nil {
-				return written, fmt.Errorf("SFTP: %w", err)
+				return fmt.Errorf("SFTP: %w", err)
 			}
 			if plen-5 > fastHeaderMaxLen {
-				return written, errFastPathOff
+				return errFastPathOff
 			}
-			return written, statusError(append(make([]byte, 4), body...))
+			return statusError(append(make([]byte, 4), body...))
 		case fxpData:
 			if _, err := io.ReadFull(r.out, r.hdr[9:13]); err != nil {
-				return written, fmt.Errorf("SFTP: %w", err)
+				return fmt.Errorf("SFTP: %w", err)
 			}
 			dlen := binary.BigEndian.Uint32(r.hdr[9:13])
 			if int(dlen) > head.length || plen != 9+dlen {
-				return written, errFastPathOff
+				return errFastPathOff
 			}
-			if _, err := io.ReadFull(r.out, r.buf[:dlen]); err != nil {
-				return written, fmt.Errorf("SFTP: %w", err)
+			var buf []byte
+			select {
+			case <-failed:
+				return nil
+			default:
 			}
-			n, err := w.Write(r.buf[:dlen])
-			written += int64(n)
-			if err != nil {
-				return written, err
+			select {
+			case buf = <-free:
+			case <-failed:
+				return nil
 			}
+			if _, err := io.ReadFull(r.out, buf[:dlen]); err != nil {
+				return fmt.Errorf("SFTP: %w", err)
+			}
+			full <- buf[:dlen]
 			r.pending = r.pending[1:]
 			if int(dlen) < head.length {
 				// A short read leaves a gap before the requests already
 				// sent: let the general client go on from here.
-				return written, errFastPathOff
+				return errFastPathOff
 			}
 		default:
-			return written, errFastPathOff
+			return errFastPathOff
 		}
 	}
 }

@@ -120,3 +120,38 @@ func TestFastReaderAnswers(t *testing.T) {
 		}
 	}
 }
+
+// failingWriter takes limit bytes, then fails.
+type failingWriter struct {
+	bytes.Buffer
+	limit int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.Len()+len(b) > w.limit {
+		n, _ := w.Buffer.Write(b[:w.limit-w.Len()])
+		return n, errDiskFull
+	}
+	return w.Buffer.Write(b)
+}
+
+// TestFastReaderWriterFails checks that a failing writer (disk full, a
+// cancelled collection) ends the transfer with its error, that what it
+// wrote is counted, and that the reader stops asking the server.
+func TestFastReaderWriterFails(t *testing.T) {
+	content := make([]byte, 1_000_000)
+	rng := rand.NewChaCha8([32]byte{2})
+	rng.Read(content)
+	in, out := fakeSFTPReads(t, content, "")
+	r := &fastReader{in: in, out: out, handle: "h", readSize: 4096, next: 0, end: int64(len(content)), nextID: 2}
+	w := &failingWriter{limit: 10_000}
+	n, err := r.run(w)
+	if !errors.Is(err, errDiskFull) || n != 10_000 || !bytes.Equal(w.Bytes(), content[:10_000]) {
+		t.Fatalf("%d bytes, %v; want 10000, %v", n, err, errDiskFull)
+	}
+	if r.next >= int64(len(content)) {
+		t.Errorf("the reader asked for the whole file (up to %d) after the writer failed", r.next)
+	}
+}
