@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -31,8 +33,8 @@ type articleView struct {
 	actions *fyne.Container
 	// Buttons, kept for tests; hidden when the role or status does not
 	// allow them.
-	edit, history, submit, publish, archive, draft *widget.Button
-	root                                           fyne.CanvasObject
+	edit, history, submit, publish, archive, draft, html *widget.Button
+	root                                                 fyne.CanvasObject
 }
 
 // newArticleView renders a.
@@ -65,7 +67,8 @@ func newArticleView(u *ui, a kb.Article, act articleActions) *articleView {
 	v.draft = widget.NewButtonWithIcon(lang.X("kb.todraft", "Back to draft"), theme.ContentUndoIcon(), func() {
 		v.setStatus(kb.StatusDraft, lang.X("kb.note.draft", "back to draft"))
 	})
-	v.actions = container.New(&flowLayout{}, v.edit, v.history, v.submit, v.publish, v.draft, v.archive)
+	v.html = widget.NewButtonWithIcon(lang.X("kb.html", "HTML…"), theme.DownloadIcon(), v.exportHTML)
+	v.actions = container.New(&flowLayout{}, v.edit, v.history, v.submit, v.publish, v.draft, v.archive, v.html)
 	v.refreshActions()
 
 	body := renderMarkdown(a.Body, u.ws.Path("attachments"))
@@ -240,4 +243,44 @@ func (l *wrapLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(0, h)
+}
+
+// exportHTML asks for a file and writes the article there as a standalone
+// HTML page (goldmark), for customers and colleagues without Werkbank; an
+// existing file is refused.
+func (v *articleView) exportHTML() {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
+		dir = docs
+	}
+	path := widget.NewEntry()
+	path.SetText(filepath.Join(dir, v.a.ID+".html"))
+	path.Validator = required
+	title := lang.X("kb.html.title", "Export the article as HTML")
+	showForm(title, lang.X("reports.write", "Write"), lang.X("cases.cancel", "Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.X("reports.file", "File"), path)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := writeArticleHTML(v.a, path.Text); err != nil {
+				v.u.showError(lang.X("kb.html.err", "The article could not be exported."), err)
+				return
+			}
+			if w := v.u.window(); w != nil {
+				dialog.ShowInformation(title, lang.X("reports.written", "Written: {{.P}}", map[string]any{"P": path.Text}), w)
+			}
+		}, v.u.window())
+}
+
+// writeArticleHTML renders a as an HTML page into the new file path.
+func writeArticleHTML(a kb.Article, path string) error {
+	page, err := kb.ArticleHTML(a)
+	if err != nil {
+		return err
+	}
+	return writeNew(path, page)
 }

@@ -455,23 +455,24 @@ func TestLargeKnowledgeBaseListsWithoutScan(t *testing.T) {
 }
 
 func TestActionsByRoleAndStatus(t *testing.T) {
-	// Which buttons the article view offers, by role and status.
+	// Which buttons the article view offers, by role and status (the
+	// HTML export is always there).
 	ids := map[kb.Status]string{
 		kb.StatusDraft: "kb-mrp-003", kb.StatusReview: "kb-mrp-002",
 		kb.StatusPublished: "kb-fibu-001", kb.StatusArchived: "kb-appserver-004",
 	}
 	want := map[kb.Role]map[kb.Status]string{
 		kb.RoleSpecialist: {
-			kb.StatusDraft:     "Edit History Submit for review",
-			kb.StatusReview:    "Edit History Back to draft",
-			kb.StatusPublished: "Edit History",
-			kb.StatusArchived:  "History",
+			kb.StatusDraft:     "Edit History Submit for review HTML…",
+			kb.StatusReview:    "Edit History Back to draft HTML…",
+			kb.StatusPublished: "Edit History HTML…",
+			kb.StatusArchived:  "History HTML…",
 		},
 		kb.RoleTeamLead: {
-			kb.StatusDraft:     "Edit History Submit for review Publish",
-			kb.StatusReview:    "Edit History Publish Back to draft",
-			kb.StatusPublished: "Edit History Archive",
-			kb.StatusArchived:  "Edit History Publish Back to draft",
+			kb.StatusDraft:     "Edit History Submit for review Publish HTML…",
+			kb.StatusReview:    "Edit History Publish Back to draft HTML…",
+			kb.StatusPublished: "Edit History Archive HTML…",
+			kb.StatusArchived:  "Edit History Publish Back to draft HTML…",
 		},
 	}
 	for role, byStatus := range want {
@@ -614,5 +615,32 @@ func BenchmarkSearchToScreen(b *testing.B) {
 		s.info.SetText("")
 		s.runSearch()
 		h.wait("results", func() bool { return strings.HasPrefix(s.info.Text, "Results:") && len(s.rows.Objects) > 0 })
+	}
+}
+
+// The article view exports the article as a standalone HTML page (goldmark:
+// the table becomes an HTML table); an existing file is not overwritten.
+func TestArticleHTMLExport(t *testing.T) {
+	h := newHarness(t, kb.RoleSpecialist)
+	v := h.openArticle("kb-fibu-001")
+	test.Tap(v.html)
+	if !strings.Contains(h.dialogText(), "Export the article as HTML") && h.overlayButton("Write") == nil {
+		t.Fatalf("no export dialog: %q", h.dialogText())
+	}
+	path := filepath.Join(t.TempDir(), "kb-fibu-001.html")
+	if err := writeArticleHTML(v.a, path); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Buchung abgewiesen: Buchungsperiode ist gesperrt (FIBU-4711)</title>", "<table>", "Vorläufig gesperrt"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("exported page lacks %q", want)
+		}
+	}
+	if err := writeArticleHTML(v.a, path); err == nil {
+		t.Error("an existing file was overwritten")
 	}
 }
