@@ -3,47 +3,65 @@ package kb
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // crashDirEnv tells a re-executed test binary to act as the crash child.
 const crashDirEnv = "WERKBANK_KB_CRASH_DIR"
 
-// TestCrashChild is the process that TestKill9LosesNoSavedRevision kills:
-// it saves revisions in a loop and prints each one after Save returned.
-func TestCrashChild(t *testing.T) {
-	dir := os.Getenv(crashDirEnv)
-	if dir == "" {
-		t.Skip("only runs as the child of TestKill9LosesNoSavedRevision")
+// TestMain runs the crash child instead of the tests when the test binary
+// is re-executed by TestKill9LosesNoSavedRevision.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(crashDirEnv); dir != "" {
+		if err := crashChild(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "crash child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
-	s := openTestStore(t, dir)
+	os.Exit(m.Run())
+}
+
+// crashChild is the process that TestKill9LosesNoSavedRevision kills: it
+// saves revisions in a loop and prints each one after Save returned.
+func crashChild(dir string) error {
+	db, err := bolt.Open(filepath.Join(dir, "werkbank.db"), 0o600, &bolt.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
+	s, err := Open(ctx, Config{DB: db, IndexDir: filepath.Join(dir, "index")})
+	if err != nil {
+		return err
+	}
 	body := strings.Repeat("Zeile mit etwas Text über den Spooler und die Buchungsperiode.\n", 30)
 	deadline := time.Now().Add(time.Minute)
 	for i := 0; time.Now().Before(deadline); i++ {
 		id := fmt.Sprintf("crash-%d", i%40)
 		a, err := s.Save(ctx, Article{ID: id, Title: "Absturz " + id, Body: fmt.Sprintf("%s\nSchritt %d", body, i)}, alice, "")
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		fmt.Printf("saved %s %d %d\n", a.ID, a.Rev, i)
 	}
+	return errors.Join(s.Close(), db.Close())
 }
 
 func TestKill9LosesNoSavedRevision(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns processes")
-	}
 	dir := t.TempDir()
 	saved := map[string]int{} // id → highest revision reported saved
 	steps := map[string]int{} // id → step of that revision
 	for round, after := range []int{40, 150, 400} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()

@@ -62,7 +62,7 @@ func TestSearchQualityDemo(t *testing.T) {
 	dir := filepath.Join("..", "assets", "demo", "articles")
 	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil || len(files) == 0 {
-		t.Skipf("no demo articles in %s", dir)
+		t.Fatalf("no demo articles in %s: %v", dir, err)
 	}
 	var arts []Article
 	for _, f := range files {

@@ -151,12 +151,11 @@ func loadQualityQueries(t testing.TB) []qualityQuery {
 	return out
 }
 
-// TestGenerateQualitySet writes the quality corpus and its queries; it
-// only runs with WERKBANK_GEN_QUALITY=1.
-func TestGenerateQualitySet(t *testing.T) {
-	if os.Getenv("WERKBANK_GEN_QUALITY") != "1" {
-		t.Skip("set WERKBANK_GEN_QUALITY=1 to regenerate the quality set")
-	}
+// TestQualitySetIsGenerated checks that the quality corpus and its queries
+// in testdata are what the generator makes, so that the figures of
+// TestSearchQuality belong to a reproducible set; WERKBANK_GEN_QUALITY=1
+// writes them anew after a change of the generator.
+func TestQualitySetIsGenerated(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2026, 11))
 	var arts, queries strings.Builder
 	for i := range qualityN {
@@ -171,11 +170,22 @@ func TestGenerateQualitySet(t *testing.T) {
 		fmt.Fprintf(&queries, "short\t%s\t%s\n", a.ID, shortQuery(rng, a))
 		fmt.Fprintf(&queries, "paste\t%s\t%s\n", a.ID, pasteQuery(rng, a))
 	}
-	if err := os.WriteFile(filepath.Join(qualityDir, qualityArticles), []byte(arts.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(qualityDir, qualityQueries), []byte(queries.String()), 0o644); err != nil {
-		t.Fatal(err)
+	files := map[string]string{qualityArticles: arts.String(), qualityQueries: queries.String()}
+	for name, want := range files {
+		path := filepath.Join(qualityDir, name)
+		if os.Getenv("WERKBANK_GEN_QUALITY") == "1" {
+			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("%s differs from the generator's output; run WERKBANK_GEN_QUALITY=1 go test -run TestQualitySetIsGenerated ./kb/", path)
+		}
 	}
 }
 

@@ -2,43 +2,77 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
-// TestHelperClient is not a test: the scenario "client killed mid-sync"
-// runs it as a subprocess (the test binary itself), which creates
-// documents and syncs until it is killed.
-func TestHelperClient(t *testing.T) {
-	dir := os.Getenv("WERKBANK_SYNC_HELPER_DIR")
-	if dir == "" {
-		t.Skip("only runs as a subprocess")
+// TestMain runs the killed client instead of the tests when the test
+// binary is re-executed by the scenario "client killed mid-sync".
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("WERKBANK_SYNC_HELPER_DIR"); dir != "" {
+		err := killedClient(dir)
+		fmt.Fprintln(os.Stderr, "killed client:", err)
+		os.Exit(1)
 	}
-	n, _ := strconv.Atoi(os.Getenv("WERKBANK_SYNC_HELPER_N"))
-	p := openPeer(t, dir, os.Getenv("WERKBANK_SYNC_HELPER_URL"), os.Getenv("WERKBANK_SYNC_HELPER_TOKEN"), os.Getenv("WERKBANK_SYNC_HELPER_FP"))
+	os.Exit(m.Run())
+}
+
+// killedClient creates documents and syncs until it is killed; it returns
+// only on an error before the sync loop.
+func killedClient(dir string) error {
+	n, err := strconv.Atoi(os.Getenv("WERKBANK_SYNC_HELPER_N"))
+	if err != nil {
+		return err
+	}
+	db, err := bolt.Open(filepath.Join(dir, "werkbank.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	var reps []Replica
+	var cases *testReplica
+	for _, k := range []string{KindArticle, KindCase, KindAudit} {
+		r := &testReplica{kind: k, db: db}
+		if k == KindCase {
+			cases = r
+		}
+		reps = append(reps, r)
+	}
+	ctx := context.Background()
+	client, err := NewClient(ctx, ClientConfig{DB: db, BlobDir: filepath.Join(dir, "attachments"), Replicas: reps,
+		Server: os.Getenv("WERKBANK_SYNC_HELPER_URL"), Token: os.Getenv("WERKBANK_SYNC_HELPER_TOKEN"), Fingerprint: os.Getenv("WERKBANK_SYNC_HELPER_FP")})
+	if err != nil {
+		return err
+	}
 	items := make([]Item, n)
 	for i := range items {
-		items[i] = Item{ID: fmt.Sprintf("K-%05d", i), Body: mustJSON(t, testDoc{Title: fmt.Sprintf("killed-client %d", i), Body: strings.Repeat("text ", 100)})}
+		body, err := json.Marshal(testDoc{Title: fmt.Sprintf("killed-client %d", i), Body: strings.Repeat("text ", 100)})
+		if err != nil {
+			return err
+		}
+		items[i] = Item{ID: fmt.Sprintf("K-%05d", i), Body: body}
 	}
-	if _, err := p.reps[KindCase].Put(context.Background(), items); err != nil {
-		t.Fatal(err)
+	if _, err := cases.Put(ctx, items); err != nil {
+		return err
 	}
 	fmt.Println("ready")
 	for {
-		_, _ = p.client.Sync(context.Background()) // killed at some point
+		// Errors (the server restarting, the cut) are retried until the
+		// test kills this process.
+		_, _ = client.Sync(ctx)
 	}
 }
 
 func TestRealPeers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	srv := startServerProc(t)
 	top := t // peers live as long as the whole test
 	lead, spec := srv.users[RoleTeamLead], srv.users[RoleSpecialist]
@@ -125,7 +159,7 @@ func TestRealPeers(t *testing.T) {
 
 	t.Run("client killed mid-sync", func(t *testing.T) {
 		dir := t.TempDir()
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperClient$")
+		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), "WERKBANK_SYNC_HELPER_DIR="+dir, "WERKBANK_SYNC_HELPER_N=1500",
 			"WERKBANK_SYNC_HELPER_URL="+srv.url(), "WERKBANK_SYNC_HELPER_TOKEN="+spec, "WERKBANK_SYNC_HELPER_FP="+srv.fp)
 		out, err := cmd.StdoutPipe()
