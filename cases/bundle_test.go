@@ -146,6 +146,10 @@ func TestBundleWithoutAuditLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Lines marked as a finding in the log viewer are listed as findings.
+	if _, err := s.AddActivity(ctx, c.ID, Activity{Kind: KindNote, By: "x", Text: "Zeilen 12–14: Deadlock im MRP-Lauf", Ref: "log:" + strings.Repeat("ab", 32) + ":12-14"}); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "b.zip")
 	if _, err := s.Bundle(ctx, c.ID, out, BundleOptions{}); err != nil {
 		t.Fatal(err)
@@ -153,6 +157,9 @@ func TestBundleWithoutAuditLogs(t *testing.T) {
 	md := readZip(t, out)["report.md"]
 	if !strings.Contains(md, "No audit logs") || !strings.Contains(md, "Not escalated yet. Missing:") {
 		t.Fatalf("report:\n%s", md)
+	}
+	if !strings.Contains(md, "## Findings in the logs") || !strings.Contains(md, ":12-14`: Zeilen 12–14: Deadlock im MRP-Lauf") {
+		t.Fatalf("report lacks the log finding:\n%s", md)
 	}
 }
 

@@ -131,6 +131,7 @@ func caseReport(c *Case, sla SLA, loc *time.Location) string {
 	} else {
 		fmt.Fprintf(&b, "Not escalated yet. Missing: %s.\n", strings.Join(Checklist(c, Escalation{}), "; "))
 	}
+	writeLogFindings(&b, c, loc)
 	fmt.Fprintf(&b, "\n## SLA (service hours, as of %s)\n\n", fmtTime(loc, sla.At))
 	fmt.Fprintf(&b, "- %s\n- %s\n", clockLine(sla.Reaction, loc), clockLine(sla.Resolution, loc))
 	if sla.Vendor != nil {
@@ -283,5 +284,27 @@ func (BasicRedactor) Redact(ctx context.Context, dst io.Writer, src io.Reader) (
 		if err != nil {
 			return n, err
 		}
+	}
+}
+
+// logFindingPrefix starts the Ref of a note that marks lines of a log file
+// as a finding ("log:<sha256>:<first>-<last>", see logs.Finding).
+const logFindingPrefix = "log:"
+
+// writeLogFindings lists the lines marked as findings in the case's logs,
+// with the file hash and line range that let the vendor find them in the
+// attached logs.
+func writeLogFindings(b *strings.Builder, c *Case, loc *time.Location) {
+	var found bool
+	for _, a := range c.Activities {
+		ref, ok := strings.CutPrefix(a.Ref, logFindingPrefix)
+		if !ok {
+			continue
+		}
+		if !found {
+			b.WriteString("\n## Findings in the logs\n\n")
+			found = true
+		}
+		fmt.Fprintf(b, "- %s, %s, `%s`: %s\n", fmtTime(loc, a.At), para(a.By), ref, para(a.Text))
 	}
 }
