@@ -39,6 +39,9 @@ type remoteScreen struct {
 	list     *widget.List
 	detail   *widget.Label
 	sessions []*remote.VerifyResult
+	// sessionsGen counts reloadSessions calls; only the newest one's
+	// result is shown (an older verification may finish later).
+	sessionsGen int
 
 	// mu guards busy: one remote action at a time.
 	mu   sync.Mutex
@@ -243,10 +246,15 @@ func (s *remoteScreen) reloadSessions() {
 		return
 	}
 	dir := s.u.ws.Dir
+	s.sessionsGen++
+	gen := s.sessionsGen
 	s.u.goBackground(func(ctx context.Context) {
 		res, err := remote.VerifyCase(dir, id, remote.VerifyOptions{})
 		slices.Reverse(res) // newest first
 		s.u.do(func() {
+			if gen != s.sessionsGen {
+				return
+			}
 			if err != nil {
 				s.u.showError(lang.X("remote.err.verify", "The audit logs could not be read."), err)
 				return

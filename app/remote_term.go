@@ -37,6 +37,11 @@ type termView struct {
 	// fixed keeps the size when the widget is resized (playback).
 	fixed bool
 
+	// screenMu is held while the emulator changes its screen (Write,
+	// Resize) and while redraw reads cells: CellAt hands out pointers
+	// into the screen, which the emulator's own lock does not cover.
+	screenMu sync.Mutex
+
 	mu      sync.Mutex
 	pending bool // a redraw is scheduled
 	timer   *time.Timer
@@ -81,7 +86,9 @@ func (t *termView) setSize(cols, rows int) {
 	t.mu.Lock()
 	t.cols, t.rows = cols, rows
 	t.mu.Unlock()
+	t.screenMu.Lock()
 	t.emu.Resize(cols, rows)
+	t.screenMu.Unlock()
 	t.do(t.redraw)
 }
 
@@ -95,7 +102,9 @@ func (t *termView) size() (cols, rows int) {
 // Write feeds remote output to the emulator and schedules a redraw (at
 // most about 30 a second).
 func (t *termView) Write(p []byte) (int, error) {
+	t.screenMu.Lock()
 	n, err := t.emu.Write(p)
+	t.screenMu.Unlock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.pending && !t.closed {
@@ -109,15 +118,18 @@ func (t *termView) Write(p []byte) (int, error) {
 // returns EOF once the view is closed.
 func (t *termView) Read(p []byte) (int, error) { return t.emu.Read(p) }
 
-// Close ends Read and stops redraws. (It closes the emulator's input pipe
+// Close ends Read and stops redraws after drawing what was written last:
+// a redraw still waiting for its timer happens now, so that the end of a
+// session or a playback is on screen. (It closes the emulator's input pipe
 // rather than the emulator, which is not safe to close concurrently.)
 func (t *termView) Close() {
 	t.mu.Lock()
 	t.closed = true
-	if t.timer != nil {
-		t.timer.Stop()
-	}
+	flush := t.pending && t.timer != nil && t.timer.Stop()
 	t.mu.Unlock()
+	if flush {
+		t.do(t.redraw)
+	}
 	if pw, ok := t.emu.InputPipe().(*io.PipeWriter); ok {
 		_ = pw.CloseWithError(io.EOF) // closing a pipe does not fail
 	}
@@ -129,6 +141,7 @@ func (t *termView) redraw() {
 	t.pending = false
 	t.mu.Unlock()
 	cols, rows := t.size()
+	t.screenMu.Lock()
 	cur := t.emu.CursorPosition()
 	showCursor := t.focused && !t.emu.CursorHidden()
 	grid := make([]widget.TextGridRow, rows)
@@ -151,6 +164,7 @@ func (t *termView) redraw() {
 		}
 		grid[y] = widget.TextGridRow{Cells: cells}
 	}
+	t.screenMu.Unlock()
 	t.grid.Rows = grid
 	t.grid.Refresh()
 }

@@ -55,7 +55,7 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	}
 	test.Tap(h.overlayButton("Trust and connect"))
 	h.wait("the command output", func() bool { return strings.Contains(rs.output.Text, "gui-42") })
-	h.wait("the verified session", func() bool { return len(rs.sessions) == 1 })
+	h.wait("the verified, ended session", func() bool { return len(rs.sessions) == 1 && rs.sessions[0].Ended })
 	if !rs.sessions[0].OK() || rs.sessions[0].Reason != "Ticket 4711, Zustimmung per Telefon" || rs.sessions[0].Who != "tester" {
 		t.Fatalf("session %+v", rs.sessions[0])
 	}
