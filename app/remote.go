@@ -243,6 +243,7 @@ func (s *remoteScreen) reloadSessions() {
 	if id == "" {
 		s.sessions = nil
 		s.list.Refresh()
+		s.detail.SetText(lang.X("remote.nocase", "Choose a case: every remote session belongs to one, and its audited sessions are listed here."))
 		return
 	}
 	dir := s.u.ws.Dir
