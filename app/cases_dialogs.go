@@ -298,21 +298,8 @@ func (s *casesScreen) attachDialog() {
 		return
 	}
 	id := s.cur.ID
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(lang.X("cases.err.attach", "The file could not be attached."), err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		if cerr := r.Close(); cerr != nil {
-			fyne.LogError("close the chosen file", cerr)
-		}
-		s.attach(id, path)
-	}, s.u.window())
-	showLarge(d, s.u.window(), lang.X("cases.attach.title", "File to attach to the case"))
+	s.u.choosePath(lang.X("cases.attach.title", "File to attach to the case"), lang.X("cases.err.attach", "The file could not be attached."),
+		func(path string) { s.attach(id, path) })
 }
 
 // attach copies the file into the attachments and logs it on the case.

@@ -20,6 +20,27 @@ func showLarge(d *dialog.FileDialog, w fyne.Window, title string) {
 	d.Show()
 }
 
+// choosePath asks for a file in a large file dialog titled title and calls
+// then with its path; a failing dialog is reported with errMsg. Only the
+// path is used: the file is read by whoever receives it.
+func (u *ui) choosePath(title, errMsg string, then func(path string)) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(errMsg, err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		if cerr := rc.Close(); cerr != nil {
+			fyne.LogError("close the chosen file", cerr)
+		}
+		then(path)
+	}, u.window())
+	showLarge(d, u.window(), title)
+}
+
 // showForm is dialog.ShowForm at a width where hints and choices are
 // readable: fyne sizes a form to its narrowest, which wraps a German
 // hint after every second word.

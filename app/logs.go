@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -154,21 +153,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 
 // chooseFile asks for a log file and opens it.
 func (s *logsScreen) chooseFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(lang.X("logs.err.open", "The log file could not be opened."), err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		if cerr := rc.Close(); cerr != nil {
-			fyne.LogError("close chosen file", cerr)
-		}
-		s.openFile(path)
-	}, s.u.window())
-	showLarge(d, s.u.window(), lang.X("logs.open.title", "Open a log file"))
+	s.u.choosePath(lang.X("logs.open.title", "Open a log file"), lang.X("logs.err.open", "The log file could not be opened."), s.openFile)
 }
 
 // openFile indexes path in the background, then shows it and mines its

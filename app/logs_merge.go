@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,21 +29,7 @@ func (s *logsScreen) chooseMerge() {
 		s.mergeWith("")
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(lang.X("logs.err.open", "The log file could not be opened."), err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		other := rc.URI().Path()
-		if cerr := rc.Close(); cerr != nil {
-			fyne.LogError("close chosen file", cerr)
-		}
-		s.mergeWith(other)
-	}, s.u.window())
-	showLarge(d, s.u.window(), lang.X("logs.merge.title", "Log file to merge with"))
+	s.u.choosePath(lang.X("logs.merge.title", "Log file to merge with"), lang.X("logs.err.open", "The log file could not be opened."), s.mergeWith)
 }
 
 // mergeWith merges the open log (or the files of the open merged view)
