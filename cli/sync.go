@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"werkbank/cases"
@@ -125,13 +128,16 @@ func runServeUserList(ctx context.Context, e *Env, args []string) error {
 
 // runSync runs "werkbank sync …".
 func runSync(ctx context.Context, e *Env, args []string) (err error) {
-	fs := e.flags("sync", "sync [--server URL] [--token T] [--fingerprint SHA256] [--json]", `
+	fs := e.flags("sync", "sync [--server URL] [--token T|-] [--fingerprint SHA256] [--json]", `
 Runs one sync round with the server: local edits go up, the server's changes
 come down, concurrent edits are merged; what cannot be merged is kept side by
 side and listed as a conflict. Server, token and the certificate's
-fingerprint (pinned on first contact) are remembered in the data folder.`)
+fingerprint (pinned on first contact) are remembered in the data folder.
+A token given on the command line is visible to other users of the machine
+(ps) and lands in the shell history: prefer --token - (read from standard
+input) or $`+TokenEnvVar+`.`)
 	server := fs.String("server", "", "server URL, e.g. https://werkbank.example:8443 (remembered)")
-	token := fs.String("token", "", "your token from 'werkbank serve user add' (remembered)")
+	token := fs.String("token", "", "your token from 'werkbank serve user add' (remembered); - reads it from standard input")
 	fp := fs.String("fingerprint", "", "SHA-256 fingerprint of the server's certificate to pin (default: trust on first use)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parse(fs, args); err != nil {
@@ -143,12 +149,16 @@ fingerprint (pinned on first contact) are remembered in the data folder.`)
 	if *server != "" && !strings.HasPrefix(*server, "https://") {
 		return usagef("--server must be an https:// URL")
 	}
+	tok, err := e.syncToken(*token)
+	if err != nil {
+		return err
+	}
 	ws, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeInto(&err, ws.Close)
-	client, closeStores, err := OpenSyncClient(ctx, ws, wsync.ClientConfig{Server: *server, Token: *token, Fingerprint: *fp})
+	client, closeStores, err := OpenSyncClient(ctx, ws, wsync.ClientConfig{Server: *server, Token: tok, Fingerprint: *fp})
 	if err != nil {
 		return err
 	}
@@ -226,4 +236,30 @@ func verifyAuditDoc(d wsync.Doc) error {
 		return fmt.Errorf("audit log %s does not verify: %s", d.ID, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// TokenEnvVar names the environment variable that gives the sync token
+// when --token is not used.
+const TokenEnvVar = "WERKBANK_SYNC_TOKEN"
+
+// syncToken returns the token to use: the flag's value, the first line of
+// standard input for "-", else $WERKBANK_SYNC_TOKEN (empty: the remembered
+// one).
+func (e *Env) syncToken(flag string) (string, error) {
+	switch flag {
+	case "-":
+		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read the token from standard input: %w", err)
+		}
+		tok := strings.TrimSpace(line)
+		if tok == "" {
+			return "", usagef("--token -: standard input holds no token")
+		}
+		return tok, nil
+	case "":
+		return strings.TrimSpace(os.Getenv(TokenEnvVar)), nil
+	default:
+		return flag, nil
+	}
 }

@@ -89,6 +89,18 @@ func TestServeAndSyncCommands(t *testing.T) {
 	if code, out, _ := runCLI(t, b, "", "case", "list"); code != 0 || !strings.Contains(out, "Drucker") {
 		t.Fatalf("b's cases: %q", out)
 	}
+	// The token from standard input or the environment, never needing the
+	// command line; an empty standard input is a usage error.
+	if code, out, errs := runCLI(t, t.TempDir(), token+"\n", "sync", "--server", url, "--token", "-", "--fingerprint", fp); code != 0 || !strings.Contains(out, "pulled 1") {
+		t.Fatalf("--token -: %d %q %s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, t.TempDir(), "", "sync", "--server", url, "--token", "-"); code != 2 || !strings.Contains(errs, "no token") {
+		t.Fatalf("--token - without input: %d %s", code, errs)
+	}
+	t.Setenv(TokenEnvVar, token)
+	if code, out, errs := runCLI(t, t.TempDir(), "", "sync", "--server", url, "--fingerprint", fp); code != 0 || !strings.Contains(out, "pulled 1") {
+		t.Fatalf("$%s: %d %q %s", TokenEnvVar, code, out, errs)
+	}
 	// A wrong pin is refused.
 	if code, _, errs := runCLI(t, t.TempDir(), "", "sync", "--server", url, "--token", token, "--fingerprint", strings.Repeat("0", 64)); code != 1 || !strings.Contains(errs, "certificate changed") {
 		t.Fatalf("wrong pin: %d %s", code, errs)
