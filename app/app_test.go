@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"werkbank/assets"
+	"werkbank/cases"
 	"werkbank/kb"
 	"werkbank/workspace"
 )
@@ -459,6 +460,17 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d translated strings found in the screens", n)
+	}
+	// The texts Werkbank writes into case activities: English as the
+	// cases package has it, and German.
+	for _, code := range cases.SystemTextCodes() {
+		key := "cases.sys." + code
+		if all["en"][key] != cases.SystemTextTemplate(code) {
+			t.Errorf("%s: English %q differs from the cases package's %q", key, all["en"][key], cases.SystemTextTemplate(code))
+		}
+		if all["de"][key] == "" {
+			t.Errorf("%s has no German text", key)
+		}
 	}
 }
 

@@ -404,9 +404,26 @@ func activityRow(a cases.Activity) fyne.CanvasObject {
 	}
 	h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.Wrapping = fyne.TextWrapWord
-	body := widget.NewLabel(a.Text)
+	body := widget.NewLabel(activityText(a))
 	body.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(h, body)
+}
+
+// activityText is an activity's text; one that Werkbank wrote is shown in
+// the user's language.
+func activityText(a cases.Activity) string {
+	if a.System == nil {
+		return a.Text
+	}
+	src := cases.SystemTextTemplate(a.System.Code)
+	if src == "" {
+		return a.Text // a code of a newer version
+	}
+	data := make(map[string]any, len(a.System.Args))
+	for k, v := range a.System.Args {
+		data[k] = v
+	}
+	return lang.X("cases.sys."+a.System.Code, src, data)
 }
 
 // addActivity appends the typed note to the log.

@@ -114,7 +114,7 @@ func (s *casesScreen) similarRow(c cases.SimilarCase) fyne.CanvasObject {
 		b.WriteString("\n" + lang.X("cases.similar.solution", "Solution: {{.T}}", map[string]any{"T": c.Solution}))
 	}
 	for _, a := range c.Last {
-		fmt.Fprintf(&b, "\n%s · %s: %s", a.At.Local().Format("02.01.2006"), a.By, strings.Join(strings.Fields(a.Text), " "))
+		fmt.Fprintf(&b, "\n%s · %s: %s", a.At.Local().Format("02.01.2006"), a.By, strings.Join(strings.Fields(activityText(a)), " "))
 	}
 	text := widget.NewLabel(b.String())
 	text.Wrapping = fyne.TextWrapWord

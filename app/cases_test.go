@@ -375,3 +375,42 @@ func TestCaseDialogsSpeakGerman(t *testing.T) {
 		t.Errorf("message dialog:\n%s", txt)
 	}
 }
+
+func TestSystemTextsInTheUsersLanguage(t *testing.T) {
+	// What Werkbank writes into the activity log (an assignment, a
+	// collected log, a remote session) reads German in a German window.
+	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	ctx := context.Background()
+	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Druckauftrag hängt", Customer: "ACME", Priority: 3, By: "anna", Reason: "ein Drucker"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.u.cases.Assign(ctx, c.ID, "Müller", "anna"); err != nil {
+		t.Fatal(err)
+	}
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	s := h.u.cs
+	selectCase(h, s, "Druckauftrag")
+	h.wait("the activities", func() bool { return strings.Contains(strings.Join(texts(s.acts), "\n"), "zugewiesen an Müller") })
+	if txt := strings.Join(texts(s.acts), "\n"); strings.Contains(txt, "assigned to") {
+		t.Errorf("English in the German log:\n%s", txt)
+	}
+	// Every code renders with its values; a code this version does not
+	// know shows the stored English text.
+	for _, code := range cases.SystemTextCodes() {
+		m := cases.NewSystemText(code, "to", "X", "cause", "X", "solution", "X", "article", "X", "reproduced_on", "X",
+			"description", "X", "fix", "X", "version", "X", "customer", "X", "name", "X", "size", "1", "sha256", "X", "source", "X",
+			"target", "X", "command", "X", "status", "0", "duration", "1s", "error", "X", "files", "1", "failed", "0", "recording", "X",
+			"session", "X", "reason", "X")
+		got := activityText(m.Activity(cases.KindNote, "anna"))
+		if got == "" || strings.Contains(got, "no value") || got == m.English() {
+			t.Errorf("%s: %q", code, got)
+		}
+	}
+	unknown := cases.NewSystemText("from_a_newer_version").Activity(cases.KindNote, "anna")
+	unknown.Text = "stored text"
+	if got := activityText(unknown); got != "stored text" {
+		t.Errorf("unknown code: %q", got)
+	}
+}

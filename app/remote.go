@@ -7,8 +7,10 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"werkbank/bridge"
 	"werkbank/cases"
 	"werkbank/remote"
 )
@@ -331,7 +334,7 @@ func (s *remoteScreen) runCommand() {
 		res, err := s.withSession(ctx, req, func(sess *remote.Session) error {
 			r, err := sess.Exec(ctx, cmd, &out, &out)
 			if err == nil {
-				s.logActivity(ctx, sess, fmt.Sprintf("ran %q: exit status %d", cmd, r.ExitStatus))
+				s.logActivity(ctx, sess, cases.MsgRemoteExec, "command", cmd, "status", strconv.Itoa(r.ExitStatus), "duration", r.Duration.Round(time.Millisecond).String())
 			}
 			return err
 		})
@@ -368,11 +371,11 @@ func (s *remoteScreen) withSession(ctx context.Context, req remote.SessionReques
 	return sess.ID, cerr
 }
 
-// logActivity adds the session to the case's activities; a failure is
+// logActivity adds what the session did (a cases.MsgRemote* code with its
+// values as name, value pairs) to the case's activities; a failure is
 // logged (the audit log has the session anyway).
-func (s *remoteScreen) logActivity(ctx context.Context, sess *remote.Session, text string) {
-	_, err := s.u.cases.AddActivity(ctx, sess.Case, cases.Activity{Kind: cases.KindRemote, By: s.who(),
-		Text: fmt.Sprintf("%s %s (session %s; reason: %s)", sess.Route.Target, text, sess.ID, sess.Reason), Ref: sess.ID})
+func (s *remoteScreen) logActivity(ctx context.Context, sess *remote.Session, code string, args ...string) {
+	_, err := s.u.cases.AddActivity(ctx, sess.Case, bridge.SessionActivity(sess, s.who(), code, args...))
 	if err != nil {
 		fyne.LogError("log remote session", err)
 	}

@@ -215,7 +215,7 @@ func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest)
 				})
 			}})
 			if res != nil {
-				s.logActivity(context.WithoutCancel(ctx), sess, fmt.Sprintf("collected %d file(s), %d failed", len(res.Files), len(res.Failed)))
+				s.logActivity(context.WithoutCancel(ctx), sess, cases.MsgRemoteCollect, "files", strconv.Itoa(len(res.Files)), "failed", strconv.Itoa(len(res.Failed)))
 			}
 			return nil
 		})

@@ -17,6 +17,7 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/vt"
 
+	"werkbank/cases"
 	"werkbank/remote"
 )
 
@@ -285,7 +286,7 @@ func (s *remoteScreen) openInAppShell() {
 				term.onResize(term.size()) // the window may have changed meanwhile
 			})
 			werr := sh.Wait()
-			s.logActivity(context.WithoutCancel(ctx), sess, "interactive shell in the app (recording "+sh.Recording+")")
+			s.logActivity(context.WithoutCancel(ctx), sess, cases.MsgRemoteShell, "recording", sh.Recording)
 			return werr
 		})
 		s.u.do(func() {

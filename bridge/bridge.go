@@ -165,3 +165,13 @@ func (d kbDrafter) DraftArticle(ctx context.Context, dr cases.ArticleDraft) (str
 	}
 	return a.ID, nil
 }
+
+// SessionActivity is the case activity that records what session s did:
+// the system text code (one of the cases.MsgRemote* codes) with its
+// values as name, value pairs; the target, session and reason are added.
+func SessionActivity(s *remote.Session, by, code string, args ...string) cases.Activity {
+	args = append(args, "target", fmt.Sprint(s.Route.Target), "session", s.ID, "reason", s.Reason)
+	a := cases.NewSystemText(code, args...).Activity(cases.KindRemote, by)
+	a.Ref = s.ID
+	return a
+}

@@ -154,6 +154,9 @@ type Activity struct {
 	// Ref points at what the activity concerns: an attachment's SHA-256, a
 	// fix id, an article id, a remote target.
 	Ref string `json:"ref,omitempty"`
+	// System is set when Werkbank wrote the text: the app shows it in its
+	// user's language.
+	System *SystemText `json:"system,omitempty"`
 }
 
 // Attachment is a file of a case, stored content-addressed under

@@ -14,7 +14,9 @@ import (
 // Assign gives the case to assignee.
 func (s *Store) Assign(ctx context.Context, id, assignee, by string) (Case, error) {
 	c, err := s.mutate(ctx, id, func(_ *bolt.Tx, c *Case, now time.Time) error {
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindNote, At: now, By: by, Text: "assigned to " + assignee, From: c.Assignee, To: assignee})
+		a := NewSystemText(MsgAssigned, "to", assignee).Activity(KindNote, by)
+		a.ID, a.At, a.From, a.To = newActivityID(), now, c.Assignee, assignee
+		c.Activities = append(c.Activities, a)
 		c.Assignee = assignee
 		return nil
 	})
@@ -28,19 +30,19 @@ func (s *Store) Assign(ctx context.Context, id, assignee, by string) (Case, erro
 // the current value) and logs it as a note.
 func (s *Store) SetAnalysis(ctx context.Context, id, cause, solution, by string) (Case, error) {
 	c, err := s.mutate(ctx, id, func(_ *bolt.Tx, c *Case, now time.Time) error {
-		var parts []string
-		if cause = strings.TrimSpace(cause); cause != "" {
-			c.Cause = cause
-			parts = append(parts, "Cause: "+cause)
-		}
-		if solution = strings.TrimSpace(solution); solution != "" {
-			c.Solution = solution
-			parts = append(parts, "Solution: "+solution)
-		}
-		if len(parts) == 0 {
+		cause, solution = strings.TrimSpace(cause), strings.TrimSpace(solution)
+		if cause == "" && solution == "" {
 			return fmt.Errorf("%w: give a cause or a solution", ErrInvalid)
 		}
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindNote, At: now, By: by, Text: strings.Join(parts, "\n")})
+		if cause != "" {
+			c.Cause = cause
+		}
+		if solution != "" {
+			c.Solution = solution
+		}
+		a := NewSystemText(MsgAnalysis, "cause", cause, "solution", solution).Activity(KindNote, by)
+		a.ID, a.At = newActivityID(), now
+		c.Activities = append(c.Activities, a)
 		return nil
 	})
 	if err != nil {
@@ -56,7 +58,9 @@ func (s *Store) LinkArticle(ctx context.Context, id, articleID, by string) (Case
 			return nil
 		}
 		c.Articles = append(c.Articles, articleID)
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindArticle, At: now, By: by, Ref: articleID, Text: "linked article " + articleID})
+		a := NewSystemText(MsgArticleLinked, "article", articleID).Activity(KindArticle, by)
+		a.ID, a.At, a.Ref = newActivityID(), now, articleID
+		c.Activities = append(c.Activities, a)
 		return nil
 	})
 	if err != nil {

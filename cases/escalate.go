@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,10 +97,7 @@ func (s *Store) Escalate(ctx context.Context, id string, e Escalation) (Case, er
 		e.Findings = clean
 		c.Escalation = &e
 		c.Level = 3
-		text := fmt.Sprintf("Escalated to the vendor's 3rd level. Reproduced on %s.\n\n%s", e.ReproducedOn, e.Description)
-		c.Activities = append(c.Activities,
-			Activity{ID: newActivityID(), Kind: KindEscalation, At: now, By: e.By, Text: text, Ref: e.ReproducedOn},
-			Activity{ID: newActivityID(), Kind: KindStatus, At: now, By: e.By, From: string(c.Status), To: string(StatusWaitingVendor), Text: "escalated"})
+		c.Activities = append(c.Activities, escalationActivities(c, e, now)...)
 		c.Status = StatusWaitingVendor
 		return nil
 	})
@@ -146,11 +144,9 @@ func (s *Store) Attach(ctx context.Context, id string, a Attachment) error {
 			a.By = "unknown"
 		}
 		c.Attachments = append(c.Attachments, a)
-		text := fmt.Sprintf("%s (%d bytes, SHA-256 %s)", a.Name, a.Size, a.SHA256)
-		if a.Source != "" {
-			text += " from " + a.Source
-		}
-		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindLog, At: a.At, By: a.By, Text: text, Ref: a.SHA256})
+		act := logActivity(a)
+		act.ID = newActivityID()
+		c.Activities = append(c.Activities, act)
 		return nil
 	})
 	if err != nil {
@@ -215,4 +211,22 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// escalationActivities are the two activities of an escalation of c at
+// now: the escalation itself and the status change to waiting for the
+// vendor.
+func escalationActivities(c *Case, e Escalation, now time.Time) []Activity {
+	esc := NewSystemText(MsgEscalated, "reproduced_on", e.ReproducedOn, "description", e.Description).Activity(KindEscalation, e.By)
+	esc.ID, esc.At, esc.Ref = newActivityID(), now, e.ReproducedOn
+	st := NewSystemText(MsgToVendor).Activity(KindStatus, e.By)
+	st.ID, st.At, st.From, st.To = newActivityID(), now, string(c.Status), string(StatusWaitingVendor)
+	return []Activity{esc, st}
+}
+
+// logActivity is the activity that records attachment a.
+func logActivity(a Attachment) Activity {
+	act := NewSystemText(MsgLogAttached, "name", a.Name, "size", strconv.FormatInt(a.Size, 10), "sha256", a.SHA256, "source", a.Source).Activity(KindLog, a.By)
+	act.At, act.Ref = a.At, a.SHA256
+	return act
 }

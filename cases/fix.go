@@ -108,8 +108,9 @@ func (s *Store) RecordFix(ctx context.Context, f Fix, extraCustomers []string) (
 			if f.Product == "" && c.Escalation != nil {
 				f.Product = c.Escalation.Product
 			}
-			c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindFixDelivery, At: now, By: f.By, Ref: f.ID, To: string(DeliveryPending),
-				Text: fmt.Sprintf("Vendor fix %s available in %s; delivery to %s pending", f.ID, f.Version, c.Customer)})
+			a := NewSystemText(MsgFixAvailable, "fix", f.ID, "version", f.Version, "customer", c.Customer).Activity(KindFixDelivery, f.By)
+			a.ID, a.At, a.Ref, a.To = newActivityID(), now, f.ID, string(DeliveryPending)
+			c.Activities = append(c.Activities, a)
 			c.Updated = now
 			c.Revision++
 			if err := s.save(tx, &c, now); err != nil {

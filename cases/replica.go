@@ -177,7 +177,9 @@ func (r *Replica) decode(it wsync.Item) (Case, error) {
 		c.Updated = c.Created
 	}
 	if len(c.Activities) == 0 {
-		c.Activities = []Activity{{ID: "created", Kind: KindCreated, At: c.Created, By: "ticket system", To: strconv.Itoa(int(c.Priority)), Text: "created through the API"}}
+		a := NewSystemText(MsgCreatedAPI).Activity(KindCreated, "ticket system")
+		a.ID, a.At, a.To = "created", c.Created, strconv.Itoa(int(c.Priority))
+		c.Activities = []Activity{a}
 	}
 	return c, nil
 }

@@ -156,8 +156,8 @@ func (s *Store) buildDemo(fsys fs.FS, d demoCase, now time.Time) (Case, error) {
 				return Case{}, err
 			}
 			c.Attachments = append(c.Attachments, att)
-			act.Kind, act.Ref = KindLog, att.SHA256
-			act.Text = fmt.Sprintf("%s (%d bytes, SHA-256 %s) from %s", att.Name, att.Size, att.SHA256, att.Source)
+			act = logActivity(att)
+			act.ID = newActivityID()
 		case "escalate":
 			if a.Escalation == nil {
 				return Case{}, fmt.Errorf("escalation without checklist: %w", ErrInvalid)
@@ -168,10 +168,9 @@ func (s *Store) buildDemo(fsys fs.FS, d demoCase, now time.Time) (Case, error) {
 				return Case{}, &ChecklistError{CaseID: d.Title, Missing: missing}
 			}
 			c.Escalation, c.Level = &e, 3
-			act.Kind, act.Ref = KindEscalation, e.ReproducedOn
-			act.Text = fmt.Sprintf("Escalated to the vendor's 3rd level. Reproduced on %s.\n\n%s", e.ReproducedOn, e.Description)
-			c.Activities = append(c.Activities, act)
-			act = Activity{ID: newActivityID(), Kind: KindStatus, At: at, By: a.By, From: string(c.Status), To: string(StatusWaitingVendor), Text: "escalated"}
+			acts := escalationActivities(&c, e, at)
+			c.Activities = append(c.Activities, acts[0])
+			act = acts[1]
 			c.Status = StatusWaitingVendor
 		default:
 			k := Kind(a.Kind)

@@ -212,7 +212,9 @@ func (s *Store) SendMessage(ctx context.Context, id string, in MessageInput, by 
 		}
 		c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindMail, At: now, By: by, Ref: string(in.Template), Text: msg.Subject + "\n\n" + msg.Body})
 		if in.Template == TemplateNeedInfo && c.Status.Open() && c.Status != StatusWaitingCustomer {
-			c.Activities = append(c.Activities, Activity{ID: newActivityID(), Kind: KindStatus, At: now, By: by, From: string(c.Status), To: string(StatusWaitingCustomer), Text: "information requested"})
+			a := NewSystemText(MsgInfoRequested).Activity(KindStatus, by)
+			a.ID, a.At, a.From, a.To = newActivityID(), now, string(c.Status), string(StatusWaitingCustomer)
+			c.Activities = append(c.Activities, a)
 			c.Status = StatusWaitingCustomer
 		}
 		return nil

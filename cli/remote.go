@@ -253,10 +253,10 @@ func (c caseSink) AttachFile(ctx context.Context, caseID string, f remote.Collec
 	})
 }
 
-// logSession adds the session to the case's activities. The workspace may
+// logSession adds the session's activity act to the case's activities. The workspace may
 // be reopened for it; if the data folder is in use (the app is open) the
 // audit log alone records the session and a note says so.
-func logSession(ctx context.Context, e *Env, set *remoteSetup, caseID string, s *remote.Session, text string) error {
+func logSession(ctx context.Context, e *Env, set *remoteSetup, caseID string, s *remote.Session, act cases.Activity) error {
 	if set.ws == nil {
 		ws, store, err := caseStore(ctx, e)
 		if errors.Is(err, workspace.ErrInUse) {
@@ -268,7 +268,6 @@ func logSession(ctx context.Context, e *Env, set *remoteSetup, caseID string, s 
 		}
 		set.ws, set.store = ws, store
 	}
-	_, err := set.store.AddActivity(ctx, caseID, cases.Activity{Kind: cases.KindRemote, By: set.who,
-		Text: fmt.Sprintf("%s %s (session %s; reason: %s)", s.Route.Target, text, s.ID, s.Reason), Ref: s.ID})
+	_, err := set.store.AddActivity(ctx, caseID, act)
 	return err
 }

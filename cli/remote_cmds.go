@@ -8,11 +8,15 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
+	"werkbank/bridge"
+	"werkbank/cases"
 	"werkbank/remote"
 	"werkbank/workspace"
 )
@@ -50,11 +54,11 @@ func remoteExec(ctx context.Context, e *Env, args []string) (err error) {
 	cmd := strings.Join(cmdArgs, " ")
 	res, runErr := s.Exec(ctx, cmd, e.Stdout, e.Stderr)
 	closeErr := s.Close()
-	text := fmt.Sprintf("ran %q: exit status %d after %v", cmd, res.ExitStatus, res.Duration.Round(1e6))
+	act := bridge.SessionActivity(s, set.who, cases.MsgRemoteExec, "command", cmd, "status", strconv.Itoa(res.ExitStatus), "duration", res.Duration.Round(time.Millisecond).String())
 	if runErr != nil {
-		text = fmt.Sprintf("ran %q: %v", cmd, runErr)
+		act = bridge.SessionActivity(s, set.who, cases.MsgRemoteFailed, "command", cmd, "error", runErr.Error())
 	}
-	logErr := logSession(ctx, e, set, rf.caseID, s, text)
+	logErr := logSession(ctx, e, set, rf.caseID, s, act)
 	if err := errors.Join(runErr, closeErr, logErr); err != nil {
 		return err
 	}
@@ -118,11 +122,8 @@ file: SHA-256, size, remote path.`)
 	for _, f := range res.Files {
 		fmt.Fprintf(e.Stdout, "%s  %d  %s\n", f.SHA256, f.Size, f.RemotePath)
 	}
-	text := fmt.Sprintf("collected %d file(s)", len(res.Files))
-	if len(res.Failed) > 0 {
-		text += fmt.Sprintf(", %d failed", len(res.Failed))
-	}
-	logErr := logSession(context.WithoutCancel(ctx), e, set, rf.caseID, s, text)
+	act := bridge.SessionActivity(s, set.who, cases.MsgRemoteCollect, "files", strconv.Itoa(len(res.Files)), "failed", strconv.Itoa(len(res.Failed)))
+	logErr := logSession(context.WithoutCancel(ctx), e, set, rf.caseID, s, act)
 	if colErr != nil {
 		return fmt.Errorf("collect: %w", errors.Join(colErr, closeErr, logErr))
 	}
@@ -160,7 +161,7 @@ recording's SHA-256 goes into the audit log.`)
 	}
 	shErr := runShell(ctx, e, s)
 	closeErr := s.Close()
-	logErr := logSession(ctx, e, set, rf.caseID, s, "interactive shell")
+	logErr := logSession(ctx, e, set, rf.caseID, s, bridge.SessionActivity(s, set.who, cases.MsgRemoteShell, "recording", ""))
 	return errors.Join(shErr, closeErr, logErr)
 }
 
