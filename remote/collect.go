@@ -363,7 +363,7 @@ func (s *Session) transfer(ctx context.Context, sc *sftp.Client, p string, size 
 	}
 	err = errFastPathOff
 	if !s.r.cfg.generalSFTP {
-		_, err = fastRead(ctx, client, p, w.done, size, s.readSize, w)
+		_, err = fastRead(ctx, client, p, w.done, size, s.readSize, w.h, fileOnly{w})
 	}
 	switch {
 	case ctx.Err() != nil:

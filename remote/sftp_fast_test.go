@@ -2,6 +2,7 @@ package remote
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -114,9 +115,14 @@ func TestFastReaderAnswers(t *testing.T) {
 		in, out := fakeSFTPReads(t, content, c.mode)
 		r := &fastReader{in: in, out: out, handle: "h", readSize: 4096, next: c.from, end: int64(len(content)), nextID: 2}
 		var got bytes.Buffer
-		n, err := r.run(&got)
+		h := sha256.New()
+		n, err := r.run(h, &got)
 		if !errors.Is(err, c.wantErr) || n != c.want || !bytes.Equal(got.Bytes(), content[c.from:c.from+n]) {
 			t.Errorf("%q from %d: %d bytes, %v; want %d, %v", c.mode, c.from, n, err, c.want, c.wantErr)
+		}
+		// The hash saw exactly what was written, in order.
+		if want := sha256.Sum256(content[c.from : c.from+n]); !bytes.Equal(h.Sum(nil), want[:]) {
+			t.Errorf("%q from %d: the hash does not match the bytes written", c.mode, c.from)
 		}
 	}
 }
@@ -147,7 +153,7 @@ func TestFastReaderWriterFails(t *testing.T) {
 	in, out := fakeSFTPReads(t, content, "")
 	r := &fastReader{in: in, out: out, handle: "h", readSize: 4096, next: 0, end: int64(len(content)), nextID: 2}
 	w := &failingWriter{limit: 10_000}
-	n, err := r.run(w)
+	n, err := r.run(io.Discard, w)
 	if !errors.Is(err, errDiskFull) || n != 10_000 || !bytes.Equal(w.Bytes(), content[:10_000]) {
 		t.Fatalf("%d bytes, %v; want 10000, %v", n, err, errDiskFull)
 	}
