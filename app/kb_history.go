@@ -86,9 +86,21 @@ func revisionLabel(r kb.Revision, withNote bool) string {
 	s := lang.X("kb.hist.rev", "Revision {{.N}} · {{.At}} · {{.By}} · {{.St}}", map[string]any{
 		"N": r.Rev, "At": r.At.Local().Format("2006-01-02 15:04"), "By": r.By, "St": articleStatusLabel(r.Status)})
 	if withNote && r.Note != "" {
-		s += " · " + r.Note
+		s += " · " + revisionNote(r.Note)
 	}
 	return s
+}
+
+// revisionNote is a revision's note; one that Werkbank wrote is shown in
+// the user's language.
+func revisionNote(n string) string {
+	if src, ok := strings.CutPrefix(n, kb.NoteImported); ok {
+		return lang.X("kb.hist.imported", "imported from {{.S}}", map[string]any{"S": src})
+	}
+	if rev, ok := strings.CutPrefix(n, kb.NoteRestored); ok {
+		return lang.X("kb.hist.restored", "restored revision {{.N}}", map[string]any{"N": rev})
+	}
+	return n
 }
 
 // load fetches the revisions in the background.

@@ -644,3 +644,19 @@ func TestArticleHTMLExport(t *testing.T) {
 		t.Error("an existing file was overwritten")
 	}
 }
+
+func TestRevisionNotesInTheUsersLanguage(t *testing.T) {
+	// The notes Werkbank writes into an article's history read German in
+	// a German window; a user's own note stays as written.
+	newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	for note, want := range map[string]string{
+		kb.NoteRestored + "3":                "Revision 3 wiederhergestellt",
+		kb.NoteImported + "erp/drucker.md":   "importiert aus erp/drucker.md",
+		"Kalender-Hinweis ergänzt":           "Kalender-Hinweis ergänzt",
+		"restored the paragraph on printers": "restored the paragraph on printers",
+	} {
+		if got := revisionNote(note); got != want {
+			t.Errorf("%q: %q, want %q", note, got, want)
+		}
+	}
+}

@@ -6,10 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+)
+
+// Notes of the revisions Werkbank writes itself, followed by the source
+// path or the revision number; the app shows them in its user's language.
+const (
+	NoteImported = "imported from "
+	NoteRestored = "restored revision "
 )
 
 // Revision describes one saved version of an article.
@@ -98,7 +106,7 @@ func (s *Store) Restore(ctx context.Context, id string, rev int, by User) (Artic
 	if rev < 1 {
 		return Article{}, fmt.Errorf("restore revision %d of %s: %w", rev, id, ErrNotFound)
 	}
-	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id}, note: fmt.Sprintf("restored revision %d", rev), restore: rev}, by)
+	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id}, note: NoteRestored + strconv.Itoa(rev), restore: rev}, by)
 	if err != nil {
 		return a, fmt.Errorf("restore revision %d of %s: %w", rev, id, err)
 	}
