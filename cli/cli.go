@@ -55,7 +55,7 @@ func commands() []command {
 		{"kb", "knowledge base: import, search, export", runKB},
 		{"case", "support cases: new, list, show, note, status, escalate, bundle", runCase},
 		{"remote", "audited SSH: exec, collect, shell", runRemote},
-		{"audit", "verify audit logs and recordings", runAudit},
+		{"audit", "verify audit logs and recordings; this workstation's key; trusted keys", runAudit},
 		{"logs", "log analysis: parse, summary, match", runLogs},
 		{"serve", "run the central sync server", runServe},
 		{"sync", "one sync round with the server", runSync},

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,7 +16,6 @@ import (
 	"werkbank/bridge"
 	"werkbank/cases"
 	"werkbank/remote"
-	"werkbank/workspace"
 )
 
 func remoteExec(ctx context.Context, e *Env, args []string) (err error) {
@@ -192,88 +189,4 @@ func runShell(ctx context.Context, e *Env, s *remote.Session) error {
 		defer stop()
 	}
 	return sh.Wait()
-}
-
-// runAudit runs "werkbank audit …".
-func runAudit(ctx context.Context, e *Env, args []string) error {
-	return sub(ctx, e, "audit", args, map[string]func(context.Context, *Env, []string) error{
-		"verify": auditVerify,
-	})
-}
-
-func auditVerify(ctx context.Context, e *Env, args []string) error {
-	fs := e.flags("audit verify", "audit verify [--case ID | FILE...]",
-		`Checks audit logs: the hash chain (changed, deleted, reordered events), that the
-log is complete (truncation), the signatures of checkpoints and end, and the
-SHA-256 of every shell recording. Without arguments every log in <data>/audit is
-checked. Prints one result per file; exits 0 only when all check.`)
-	caseID := fs.String("case", "", "verify the audit logs of this case")
-	var trust multi
-	fs.Var(&trust, "trust", "accept only logs signed by this workstation key fingerprint (SHA256:…, repeatable)")
-	files, err := parseMixed(fs, args)
-	if err != nil {
-		return err
-	}
-	if *caseID != "" && len(files) > 0 {
-		return usagef("give either --case or files, not both")
-	}
-	dataDir, err := workspace.ResolveDir(e.dataFlag)
-	if err != nil {
-		return err
-	}
-	switch {
-	case *caseID != "":
-		files, err = filepath.Glob(filepath.Join(dataDir, "audit", *caseID, "*.jsonl"))
-		if err == nil && len(files) == 0 {
-			err = fmt.Errorf("no audit logs for case %q in %s", *caseID, dataDir)
-		}
-	case len(files) == 0:
-		files, err = filepath.Glob(filepath.Join(dataDir, "audit", "*", "*.jsonl"))
-		if err == nil && len(files) == 0 {
-			err = fmt.Errorf("no audit logs in %s", dataDir)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	slices.Sort(files)
-	failed := 0
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		res, err := remote.VerifyFile(f, remote.VerifyOptions{RecordingsDir: recordingsFor(f, dataDir), TrustedKeys: trust})
-		if err != nil {
-			failed++
-			fmt.Fprintf(e.Stdout, "FAILED %s: %v\n", f, err)
-			continue
-		}
-		if res.OK() {
-			fmt.Fprintf(e.Stdout, "OK     %s (case %s, session %s, %d events, %d recording(s), signed by %s)\n",
-				f, res.Case, res.Session, res.Events, len(res.Recordings), res.Signer)
-			continue
-		}
-		failed++
-		fmt.Fprintf(e.Stdout, "FAILED %s (case %s, session %s)\n", f, res.Case, res.Session)
-		for _, p := range res.Problems {
-			fmt.Fprintf(e.Stdout, "       %s\n", p)
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d audit log(s) failed verification", failed, len(files))
-	}
-	return nil
-}
-
-// recordingsFor finds the recordings folder for an audit file: beside its
-// data folder when it lies in <data>/audit/<case>/, else the current one.
-func recordingsFor(file, dataDir string) string {
-	abs, err := filepath.Abs(file)
-	if err == nil {
-		caseDir := filepath.Dir(abs)
-		if filepath.Base(filepath.Dir(caseDir)) == "audit" {
-			return filepath.Join(filepath.Dir(filepath.Dir(caseDir)), "recordings")
-		}
-	}
-	return filepath.Join(dataDir, "recordings")
 }

@@ -176,4 +176,38 @@ func TestRemoteCommandLine(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "FAILED "+tampered) || !strings.Contains(errOut, "1 of") {
 		t.Fatalf("tampered: %d %q %q", code, out, errOut)
 	}
+
+	// On a colleague's workstation a log signed by this one's key verifies
+	// only once they trust its fingerprint: a forger could sign with any key.
+	var good string
+	for _, f := range files {
+		if f != tampered {
+			good = f
+			break
+		}
+	}
+	colleague := t.TempDir()
+	if code, out, errOut = cliRun(t, "", "--data", colleague, "audit", "verify", good); code != 1 || !strings.Contains(out, "not trusted here") {
+		t.Fatalf("untrusted signer: %d %q %q", code, out, errOut)
+	}
+	code, fp, errOut := cliRun(t, "", "--data", data, "audit", "key")
+	fp = strings.TrimSpace(fp)
+	if code != 0 || !strings.HasPrefix(fp, "SHA256:") {
+		t.Fatalf("audit key: %d %q %q", code, fp, errOut)
+	}
+	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", "SHA256:abc", "Anna"); code != 1 || !strings.Contains(errOut, "not a key fingerprint") {
+		t.Fatalf("bad fingerprint: %d %q", code, errOut)
+	}
+	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", fp); code != 2 {
+		t.Fatalf("trust without a name: %d %q", code, errOut)
+	}
+	if code, out, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", fp, "Anna", "Schmidt"); code != 0 {
+		t.Fatalf("audit trust: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut = cliRun(t, "", "--data", colleague, "audit", "verify", good); code != 0 || !strings.Contains(out, fp+" (Anna Schmidt)") {
+		t.Fatalf("trusted signer: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = cliRun(t, "", "--data", colleague, "audit", "trust"); code != 0 || !strings.Contains(out, "this workstation") || !strings.Contains(out, fp+"\tAnna Schmidt") {
+		t.Fatalf("trusted list: %d %q", code, out)
+	}
 }

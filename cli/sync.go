@@ -216,7 +216,8 @@ func OpenSyncClient(ctx context.Context, ws *workspace.Workspace, cfg wsync.Clie
 // verifyAuditDoc checks an audit log pushed to the server with the audit
 // log's own verification (hash chain of the events, signatures): a log
 // may be incomplete (a session still running) and its recordings travel
-// separately, but no event may be changed, missing or out of order.
+// separately, but no event may be changed, missing or out of order. Whose
+// key signed it is for each reader to judge with their trusted keys.
 func verifyAuditDoc(d wsync.Doc) error {
 	data, err := wsync.LogBytes(d.Events)
 	if err != nil {
@@ -228,7 +229,7 @@ func verifyAuditDoc(d wsync.Doc) error {
 	}
 	var problems []string
 	for _, p := range res.Problems {
-		if p.Kind != remote.ProblemTruncated && p.Kind != remote.ProblemRecording {
+		if p.Kind != remote.ProblemTruncated && p.Kind != remote.ProblemRecording && p.Kind != remote.ProblemUntrusted {
 			problems = append(problems, p.String())
 		}
 	}

@@ -74,8 +74,10 @@ func (r *VerifyResult) OK() bool { return len(r.Problems) == 0 }
 type VerifyOptions struct {
 	// RecordingsDir holds the asciicast files named in shell_end events.
 	RecordingsDir string
-	// TrustedKeys, when not empty, are the SHA-256 fingerprints of the only
-	// workstation keys accepted as signers.
+	// TrustedKeys are the SHA-256 fingerprints of the workstation keys
+	// accepted as signers (TrustedFingerprints gives this workstation's
+	// list). A log signed by any other key has a ProblemUntrusted: anyone
+	// can rewrite a log and sign it with a key of their own.
 	TrustedKeys []string
 }
 
@@ -142,11 +144,17 @@ func Verify(r io.Reader, name string, opt VerifyOptions) (*VerifyResult, error) 
 
 // VerifyCase verifies every audit log of a case in the data folder
 // (<data>/audit/<case>/*.jsonl, recordings in <data>/recordings), oldest
-// first. No logs is not an error: the result is empty.
+// first, trusting the folder's TrustedSigners besides opt.TrustedKeys. No
+// logs is not an error: the result is empty.
 func VerifyCase(dataDir, caseID string, opt VerifyOptions) ([]*VerifyResult, error) {
 	if err := checkSafeName("case id", caseID); err != nil {
 		return nil, fmt.Errorf("verify case: %w", err)
 	}
+	trusted, err := TrustedFingerprints(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("verify case %s: %w", caseID, err)
+	}
+	opt.TrustedKeys = append(trusted, opt.TrustedKeys...)
 	files, err := filepath.Glob(filepath.Join(dataDir, "audit", caseID, "*.jsonl"))
 	if err != nil {
 		return nil, fmt.Errorf("verify case %s: %w", caseID, err)
@@ -281,14 +289,16 @@ func checkStart(lines []parsedLine, res *VerifyResult, opt VerifyOptions, add ad
 		return nil
 	}
 	res.Signer = ssh.FingerprintSHA256(pk)
-	cpk, ok := pk.(ssh.CryptoPublicKey)
-	edk, ok2 := cpk.CryptoPublicKey().(ed25519.PublicKey)
-	if !ok || !ok2 {
+	var edk ed25519.PublicKey
+	if cpk, ok := pk.(ssh.CryptoPublicKey); ok {
+		edk, _ = cpk.CryptoPublicKey().(ed25519.PublicKey)
+	}
+	if edk == nil {
 		add(ProblemChanged, first.line, 0, "the workstation key is not an ed25519 key")
 		return nil
 	}
-	if len(opt.TrustedKeys) > 0 && !slices.Contains(opt.TrustedKeys, res.Signer) {
-		add(ProblemUntrusted, first.line, 0, "signed by workstation key %s, which is not trusted", res.Signer)
+	if !slices.Contains(opt.TrustedKeys, res.Signer) {
+		add(ProblemUntrusted, first.line, 0, "signed by workstation key %s, which is not trusted here (werkbank audit trust)", res.Signer)
 	}
 	return edk
 }

@@ -80,12 +80,22 @@ func newKey(t *testing.T) ed25519.PrivateKey {
 func TestVerifyValidLog(t *testing.T) {
 	key := newKey(t)
 	p, rec := auditFixture(t, key)
-	res, err := VerifyFile(p, VerifyOptions{RecordingsDir: rec})
+	pub, _ := PublicKeyString(key.Public().(ed25519.PublicKey))
+	res, err := VerifyFile(p, VerifyOptions{RecordingsDir: rec, TrustedKeys: []string{fingerprintOf(t, pub)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.OK() || !res.Ended || res.Case != "C-1" || res.Session != "s1" {
 		t.Fatalf("%+v", res)
+	}
+	// Without its key among the trusted ones, the same log is a forgery
+	// as far as anyone can tell: re-signed logs verify otherwise.
+	res, err = VerifyFile(p, VerifyOptions{RecordingsDir: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Kind != ProblemUntrusted {
+		t.Fatalf("untrusted signer: %v", res.Problems)
 	}
 	var checkpoints int
 	for _, l := range fixtureLines(t, p) {
@@ -107,7 +117,6 @@ func TestVerifyTampering(t *testing.T) {
 	cases := []struct {
 		name   string
 		tamper func(lines []string, recDir string) []string
-		trust  bool
 		kind   ProblemKind
 		line   int
 		detail string
@@ -115,65 +124,72 @@ func TestVerifyTampering(t *testing.T) {
 		{"changed value", func(l []string, _ string) []string {
 			l[5] = strings.Replace(l[5], "ls /var/log", "rm -rf /tmp", 1)
 			return l
-		}, false, ProblemChanged, 6, "does not match the hash recorded in the next event (line 7)"},
+		}, ProblemChanged, 6, "does not match the hash recorded in the next event (line 7)"},
 		{"changed formatting", func(l []string, _ string) []string {
 			l[2] = strings.Replace(l[2], `"seq":2,`, `"seq": 2,`, 1)
 			return l
-		}, false, ProblemChanged, 3, "edited"},
+		}, ProblemChanged, 3, "edited"},
 		{"changed start (rewritten chain)", func(l []string, _ string) []string {
 			return rechain(t, l, func(i int, ev *Event) {
 				if i == 0 {
 					ev.Reason = "no reason"
 				}
 			})
-		}, false, ProblemSignature, 5, "does not verify"},
+		}, ProblemSignature, 5, "does not verify"},
 		{"deleted event", func(l []string, _ string) []string {
 			return append(l[:3], l[4:]...)
-		}, false, ProblemDeleted, 4, "event seq 3 is missing"},
+		}, ProblemDeleted, 4, "event seq 3 is missing"},
 		{"deleted start", func(l []string, _ string) []string {
 			return l[1:]
-		}, false, ProblemDeleted, 1, "does not begin with its start event"},
+		}, ProblemDeleted, 1, "does not begin with its start event"},
 		{"reordered", func(l []string, _ string) []string {
 			l[3], l[4] = l[4], l[3]
 			return l
-		}, false, ProblemReordered, 4, "seq 4 comes before seq 3"},
+		}, ProblemReordered, 4, "seq 4 comes before seq 3"},
 		{"truncated", func(l []string, _ string) []string {
 			return l[:len(l)-2]
-		}, false, ProblemTruncated, len(fixtureLinesCount) - 2, "without its signed end event"},
+		}, ProblemTruncated, len(fixtureLinesCount) - 2, "without its signed end event"},
 		{"truncated mid-line", func(l []string, _ string) []string {
 			last := l[len(l)-1]
 			l[len(l)-1] = last[:len(last)/2]
 			return l
-		}, false, ProblemTruncated, len(fixtureLinesCount), "incomplete"},
+		}, ProblemTruncated, len(fixtureLinesCount), "incomplete"},
 		{"bad signature", func(l []string, _ string) []string {
 			i := len(l) - 1
 			l[i] = strings.Replace(l[i], `"sig":"`, `"sig":"AAAA`, 1)
 			return l
-		}, false, ProblemSignature, len(fixtureLinesCount), "does not verify"},
+		}, ProblemSignature, len(fixtureLinesCount), "does not verify"},
 		{"end changed", func(l []string, _ string) []string {
 			i := len(l) - 1
 			l[i] = strings.Replace(l[i], `"type":"end"`, `"type":"end","error":"x"`, 1)
 			return l
-		}, false, ProblemSignature, len(fixtureLinesCount), "does not verify"},
+		}, ProblemSignature, len(fixtureLinesCount), "does not verify"},
 		{"foreign key", func(l []string, _ string) []string {
 			return rechainWith(t, l, other, func(i int, ev *Event) {
 				if i == 0 {
 					ev.PublicKey = otherPub
 				}
 			})
-		}, true, ProblemUntrusted, 1, "not trusted"},
+		}, ProblemUntrusted, 1, "not trusted"},
+		{"start names a certificate", func(l []string, _ string) []string {
+			return rechain(t, l, func(i int, ev *Event) {
+				if i == 0 {
+					ev.PublicKey = certKey(t, other)
+				}
+			})
+		}, ProblemChanged, 1, "not an ed25519 key"},
 		{"recording changed", func(l []string, rec string) []string {
 			if err := os.WriteFile(filepath.Join(rec, "s1.cast"), []byte("{}\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			return l
-		}, false, ProblemRecording, len(fixtureLinesCount) - 2, "the audit recorded"},
+		}, ProblemRecording, len(fixtureLinesCount) - 2, "the audit recorded"},
 		{"recording deleted", func(l []string, rec string) []string {
 			if err := os.Remove(filepath.Join(rec, "s1.cast")); err != nil {
 				t.Fatal(err)
 			}
 			return l
-		}, false, ProblemRecording, len(fixtureLinesCount) - 2, "no such file"},
+		}, ProblemRecording, len(fixtureLinesCount) - 2, "no such file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -183,11 +199,8 @@ func TestVerifyTampering(t *testing.T) {
 				t.Fatalf("fixture has %d lines", len(lines))
 			}
 			writeLines(t, p, c.tamper(lines, rec))
-			opt := VerifyOptions{RecordingsDir: rec}
-			if c.trust {
-				fp, _ := PublicKeyString(key.Public().(ed25519.PublicKey))
-				opt.TrustedKeys = []string{fingerprintOf(t, fp)}
-			}
+			fp, _ := PublicKeyString(key.Public().(ed25519.PublicKey))
+			opt := VerifyOptions{RecordingsDir: rec, TrustedKeys: []string{fingerprintOf(t, fp)}}
 			res, err := VerifyFile(p, opt)
 			if err != nil {
 				t.Fatal(err)
@@ -266,4 +279,23 @@ func fingerprintOf(t *testing.T, authorized string) string {
 		t.Fatal(err)
 	}
 	return ssh.FingerprintSHA256(k)
+}
+
+// certKey returns an SSH certificate for key's public half, signed by key,
+// in authorized_keys form: a key type the verifier must refuse, not crash on.
+func certKey(t *testing.T, key ed25519.PrivateKey) string {
+	t.Helper()
+	pub, err := ssh.NewPublicKey(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := &ssh.Certificate{Key: pub, CertType: ssh.UserCert, ValidPrincipals: []string{"x"}, ValidBefore: ssh.CertTimeInfinity}
+	if err := cert.SignCert(rand.Reader, signer); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(cert)))
 }

@@ -83,7 +83,11 @@ func (e *testEnv) remote(t testing.TB, mod func(*Config)) *Remote {
 // verifyOK verifies a session's audit log and fails the test on problems.
 func verifyOK(t *testing.T, r *Remote, path string) *VerifyResult {
 	t.Helper()
-	res, err := VerifyFile(path, VerifyOptions{RecordingsDir: r.RecordingsDir()})
+	trusted, err := TrustedFingerprints(r.cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := VerifyFile(path, VerifyOptions{RecordingsDir: r.RecordingsDir(), TrustedKeys: trusted})
 	if err != nil {
 		t.Fatal(err)
 	}
