@@ -178,12 +178,18 @@ func remoteConfig(e *Env, rf *remoteFlags, dataDir, who string) (remote.Config, 
 			return true, nil
 		}
 	}
-	cfg.Auth = remote.Auth{Agent: true, IdentityFiles: rf.identities, DefaultIdentities: true}
+	cfg.Auth = remote.Auth{Agent: true, IdentityFiles: rf.identities, DefaultIdentities: true,
+		Warn: func(msg string) { fmt.Fprintf(e.Stderr, "werkbank: %s\n", msg) }}
 	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
 		p := &ttyPrompt{tty: tty}
 		cfg.Auth.Passphrase = p.passphrase
 		cfg.Auth.Password = p.password
 		cfg.Auth.KeyboardInteractive = p.challenge
+		if !rf.acceptNew {
+			// As OpenSSH does on a terminal (the app's "open in system
+			// terminal" relies on it): the user compares the fingerprint.
+			cfg.ConfirmHost = p.confirmHost
+		}
 	}
 	return cfg, nil
 }
@@ -214,6 +220,25 @@ func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
 		return "", fmt.Errorf("read secret: %w", err)
 	}
 	return string(secret), nil
+}
+
+// confirmHost shows an unknown host's key fingerprint and asks whether to
+// trust it; only "yes" does.
+func (p *ttyPrompt) confirmHost(host string, key ssh.PublicKey) (bool, error) {
+	fmt.Fprintf(p.tty, "The authenticity of host %s can't be established.\n%s key fingerprint is %s.\n",
+		host, key.Type(), ssh.FingerprintSHA256(key))
+	for {
+		answer, err := p.read("Are you sure you want to continue connecting (yes/no)? ", true)
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(answer)) {
+		case "yes":
+			return true, nil
+		case "no", "":
+			return false, nil
+		}
+	}
 }
 
 func (p *ttyPrompt) passphrase(file string) ([]byte, error) {

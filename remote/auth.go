@@ -31,6 +31,11 @@ type Auth struct {
 	// KeyboardInteractive answers keyboard-interactive challenges; nil
 	// disables that method.
 	KeyboardInteractive func(user, host, instruction string, questions []string, echos []bool) ([]string, error)
+	// Warn, if set, hears of a key file that was skipped (missing,
+	// unreadable, passphrase not given). As with OpenSSH, the other keys,
+	// the agent and the other methods are still tried; when no key at all
+	// can be used, the reasons are the error.
+	Warn func(msg string)
 }
 
 // methods returns the authentication methods for one endpoint and a
@@ -64,12 +69,20 @@ func (a *Auth) methods(ep Endpoint, home string) ([]ssh.AuthMethod, func(), erro
 				}
 				signers = append(signers, s...)
 			}
+			var skipped []error
 			for _, f := range files {
 				s, err := a.loadKey(f)
 				if err != nil {
-					return nil, err
+					skipped = append(skipped, err)
+					if a.Warn != nil {
+						a.Warn("skipped " + err.Error())
+					}
+					continue
 				}
 				signers = append(signers, s)
+			}
+			if len(signers) == 0 && len(skipped) > 0 {
+				return nil, errors.Join(skipped...)
 			}
 			return signers, nil
 		}))

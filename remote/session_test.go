@@ -180,6 +180,38 @@ func TestEncryptedKeyAsksPassphrase(t *testing.T) {
 	}
 }
 
+func TestUnusableKeyFilesSkipped(t *testing.T) {
+	// A missing key file and an encrypted one whose passphrase the user
+	// does not give are skipped, as OpenSSH does; the working key logs in.
+	env := newTestEnv(t)
+	encFile, _ := userKey(t, t.TempDir(), "enc", []byte("s3cret"))
+	srv := startSSHD(t, env.pub)
+	env.trust(t, srv)
+	var warnings []string
+	r := env.remote(t, func(c *Config) {
+		c.Auth.IdentityFiles = []string{filepath.Join(t.TempDir(), "id_missing"), encFile, env.keyFile}
+		c.Auth.Passphrase = func(string) ([]byte, error) { return nil, errors.New("cancelled") }
+		c.Auth.Warn = func(msg string) { warnings = append(warnings, msg) }
+	})
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "id_missing") || !strings.Contains(warnings[1], "cancelled") {
+		t.Fatalf("warnings %q", warnings)
+	}
+
+	// With no usable key at all, the reasons are the error.
+	r = env.remote(t, func(c *Config) {
+		c.Auth.IdentityFiles = []string{filepath.Join(t.TempDir(), "id_missing")}
+	})
+	_, err = r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.Target(t)})
+	if err == nil || !strings.Contains(err.Error(), "id_missing") {
+		t.Fatalf("no usable key: %v", err)
+	}
+}
+
 func TestReasonAndCaseRequired(t *testing.T) {
 	env := newTestEnv(t)
 	r := env.remote(t, nil)
