@@ -8,14 +8,13 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"syscall"
 
 	"werkbank/app"
 	"werkbank/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), cli.StopSignals...)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdin:  os.Stdin,
 		Stdout: os.Stdout,

@@ -8,7 +8,6 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -99,7 +98,7 @@ file: SHA-256, size, remote path.`)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, StopSignals...)
 	defer stop()
 	opt := remote.CollectOptions{Paths: pos[1:], MaxSize: *maxMB << 20}
 	if !*quiet {
