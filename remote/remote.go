@@ -24,7 +24,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -59,6 +61,10 @@ type Config struct {
 	DataDir string
 	// Who is the person working (recorded in the audit).
 	Who string
+	// Login is the remote user name when neither the target nor the ssh
+	// config names one; default: the operating-system login, as with
+	// OpenSSH (Who may be a display name such as "Anna Schmidt").
+	Login string
 	// Auth says how to log in.
 	Auth Auth
 	// UserKnownHosts are read-only known_hosts files (e.g.
@@ -108,6 +114,9 @@ func New(cfg Config) (*Remote, error) {
 	}
 	if cfg.Who == "" {
 		return nil, errors.New("remote: who is working is unknown (set WERKBANK_USER)")
+	}
+	if cfg.Login == "" {
+		cfg.Login = osLogin()
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 20 * time.Second
@@ -168,4 +177,18 @@ func workstationName() string {
 		return "unknown"
 	}
 	return h
+}
+
+// osLogin is the operating-system login name ("" if unknown: a target
+// then has to name its user).
+func osLogin() string {
+	if u, err := user.Current(); err == nil {
+		// Windows gives DOMAIN\name; the remote side knows the name.
+		_, name, _ := strings.Cut(u.Username, "\\")
+		if name == "" {
+			name = u.Username
+		}
+		return name
+	}
+	return ""
 }

@@ -61,7 +61,7 @@ func (r *Remote) Open(ctx context.Context, req SessionRequest) (*Session, error)
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, errors.New("open session: a reason is required (the customer's consent or ticket reference)")
 	}
-	route, err := ResolveRoute(req.Target, req.ProxyJump, r.cfg.SSHConfig, r.cfg.Who)
+	route, err := ResolveRoute(req.Target, req.ProxyJump, r.cfg.SSHConfig, r.cfg.Login)
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -209,6 +210,27 @@ func TestUnusableKeyFilesSkipped(t *testing.T) {
 	_, err = r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.Target(t)})
 	if err == nil || !strings.Contains(err.Error(), "id_missing") {
 		t.Fatalf("no usable key: %v", err)
+	}
+}
+
+func TestLoginDefaultsToOSUser(t *testing.T) {
+	// A target without a user logs in as the operating-system user, as
+	// OpenSSH does, not as the display name the audit records.
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	env.trust(t, srv)
+	r := env.remote(t, func(c *Config) { c.Who = "Anna Schmidt" })
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-4", Reason: "r", Target: srv.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Route.Target.User != currentUser(t) {
+		t.Fatalf("logged in as %q, want %q", s.Route.Target.User, currentUser(t))
+	}
+	var out bytes.Buffer
+	if _, err := s.Exec(context.Background(), "id -un", &out, io.Discard); err != nil || strings.TrimSpace(out.String()) != currentUser(t) {
+		t.Fatalf("remote user %q (%v)", out.String(), err)
 	}
 }
 
