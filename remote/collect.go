@@ -313,6 +313,11 @@ func (s *Session) fetch(ctx context.Context, sc *sftp.Client, p string, st fs.Fi
 			return "", "", localError{fmt.Errorf("partial file: %w", err)}
 		}
 		if err := s.transfer(ctx, sc, p, st.Size(), w); err != nil {
+			// The partial file waits for a resume; the disk space reserved
+			// for the rest is given back meanwhile.
+			if rerr := releaseSpace(f); rerr != nil {
+				err = errors.Join(err, localError{fmt.Errorf("partial file: %w", rerr)})
+			}
 			return "", "", err
 		}
 	}

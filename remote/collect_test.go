@@ -217,8 +217,13 @@ func TestCollectCancelThenResumeInNewSession(t *testing.T) {
 	if len(partials) != 1 {
 		t.Fatalf("partials %v", partials)
 	}
-	if st, _ := os.Stat(partials[0]); st.Size() == 0 || st.Size() >= size {
-		t.Fatalf("partial size %d", st.Size())
+	st, err := os.Stat(partials[0])
+	if err != nil || st.Size() == 0 || st.Size() >= size {
+		t.Fatalf("partial size %v, %v", st, err)
+	}
+	// The space reserved for the whole file is given back until the resume.
+	if used := diskUsage(st); used > st.Size()+1<<20 {
+		t.Fatalf("the partial file of %d bytes holds %d bytes of disk", st.Size(), used)
 	}
 	if attached, _ := filepath.Glob(filepath.Join(r.AttachmentsDir(), "*")); len(attached) != 1 { // only .partial
 		t.Fatalf("something was attached: %v", attached)

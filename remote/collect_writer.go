@@ -121,3 +121,14 @@ func (w *hashWriter) report() {
 	w.p.Done = w.done
 	w.progress(w.p)
 }
+
+// releaseSpace gives back the disk blocks reserved beyond the end of f
+// (reserveSpace) when a transfer stops before the end: truncating a file
+// to its own size drops blocks allocated past it.
+func releaseSpace(f *os.File) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return f.Truncate(st.Size())
+}
