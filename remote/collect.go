@@ -214,10 +214,10 @@ func (s *Session) collectFile(ctx context.Context, sc **sftp.Client, connect fun
 			return cf, describeRemoteError(err)
 		}
 		if rerr := s.reconnect(ctx, err); rerr != nil {
-			return cf, fmt.Errorf("%v; reconnect failed: %w", err, rerr)
+			return cf, fmt.Errorf("%w; reconnect failed: %w", err, rerr)
 		}
 		if cerr := connect(); cerr != nil {
-			return cf, fmt.Errorf("%v; reconnect failed: %w", err, cerr)
+			return cf, fmt.Errorf("%w; reconnect failed: %w", err, cerr)
 		}
 	}
 	if err := s.record(Event{Type: EventFile, Path: p, Size: &cf.Size, SHA256: cf.SHA256}); err != nil {
@@ -245,16 +245,27 @@ func retryable(err error) bool {
 	}
 }
 
+// describeRemoteError says in plain words what a missing or unreadable
+// remote file is; errors.Is still finds the cause.
 func describeRemoteError(err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return errors.New("no such file on the remote system")
+		return plainError{"no such file on the remote system", err}
 	case errors.Is(err, fs.ErrPermission):
-		return errors.New("permission denied on the remote system")
+		return plainError{"permission denied on the remote system", err}
 	default:
 		return err
 	}
 }
+
+// plainError shows msg and unwraps to the error it describes.
+type plainError struct {
+	msg   string
+	cause error
+}
+
+func (e plainError) Error() string { return e.msg }
+func (e plainError) Unwrap() error { return e.cause }
 
 // partialMaxAge is how long an unfinished transfer may be resumed.
 const partialMaxAge = 7 * 24 * time.Hour

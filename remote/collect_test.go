@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -106,6 +107,10 @@ func TestCollectFilesAndGlob(t *testing.T) {
 		failed = append(failed, f.Error())
 	}
 	joined := strings.Join(failed, "\n")
+	missing := slices.IndexFunc(res.Failed, func(e CollectError) bool { return strings.HasSuffix(e.Path, "missing.log") })
+	if missing < 0 || !errors.Is(res.Failed[missing], fs.ErrNotExist) {
+		t.Errorf("a missing file is not fs.ErrNotExist: %v", res.Failed)
+	}
 	for _, want := range []string{"big.dump: 3145728 bytes is over the limit", "missing.log: no such file", "tries to escape",
 		"control characters", logs + ": not a regular file"} {
 		if !strings.Contains(joined, want) {
