@@ -155,15 +155,16 @@ recording's SHA-256 goes into the audit log.`)
 	if err != nil {
 		return err
 	}
-	shErr := runShell(ctx, e, s)
+	recording, shErr := runShell(ctx, e, s)
 	closeErr := s.Close()
-	logErr := logSession(ctx, e, set, rf.caseID, s, bridge.SessionActivity(s, set.who, cases.MsgRemoteShell, "recording", ""))
+	logErr := logSession(context.WithoutCancel(ctx), e, set, rf.caseID, s, bridge.SessionActivity(s, set.who, cases.MsgRemoteShell, "recording", recording))
 	return errors.Join(shErr, closeErr, logErr)
 }
 
 // runShell connects the local terminal (raw mode when it is one) to a
-// remote shell and follows window size changes.
-func runShell(ctx context.Context, e *Env, s *remote.Session) error {
+// remote shell and follows window size changes. It returns the name of
+// the shell's recording ("" if the shell did not start).
+func runShell(ctx context.Context, e *Env, s *remote.Session) (string, error) {
 	opt := remote.ShellOptions{Term: os.Getenv("TERM"), Stdin: e.Stdin, Stdout: e.Stdout}
 	in, isFile := e.Stdin.(*os.File)
 	out, _ := e.Stdout.(*os.File)
@@ -175,17 +176,17 @@ func runShell(ctx context.Context, e *Env, s *remote.Session) error {
 		}
 		old, err := term.MakeRaw(int(in.Fd()))
 		if err != nil {
-			return fmt.Errorf("terminal raw mode: %w", err)
+			return "", fmt.Errorf("terminal raw mode: %w", err)
 		}
 		defer term.Restore(int(in.Fd()), old)
 	}
 	sh, err := s.Shell(ctx, opt)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if out != nil && term.IsTerminal(int(out.Fd())) {
 		stop := followWindowSize(out, sh)
 		defer stop()
 	}
-	return sh.Wait()
+	return sh.Recording, sh.Wait()
 }

@@ -126,4 +126,8 @@ func TestClosedTerminalEndsShellAudited(t *testing.T) {
 	if !strings.Contains(shellLog, `"sha256":"`) || !strings.Contains(shellLog, `"type":"end"`) {
 		t.Fatalf("the shell's log lacks its recording hash or end:\n%s", shellLog)
 	}
+	// The case's log names the shell and its recording.
+	if code, out, errOut = caseCLI(t, data, "show", id); code != 0 || !strings.Contains(out, "interactive shell (recording ") {
+		t.Fatalf("case show: %d %q %q", code, out, errOut)
+	}
 }
