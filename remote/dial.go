@@ -144,7 +144,11 @@ func (r *Remote) dialHop(ctx context.Context, c *connection, ep Endpoint) (*ssh.
 	if err != nil {
 		conn.Close()
 		release()
-		return nil, nil, nil, handshakeError(ctx, ep, err, expired, timeout)
+		err = handshakeError(ctx, ep, err, expired, timeout)
+		if key != nil {
+			err = &verifiedHostError{Host: ep.String(), Key: key, err: err}
+		}
+		return nil, nil, nil, err
 	}
 	if !stopped && expired {
 		sc.Close()
@@ -203,3 +207,15 @@ func keepAlive(ctx context.Context, client *ssh.Client, every time.Duration, don
 		}
 	}
 }
+
+// verifiedHostError is a handshake that failed after the host's key was
+// verified (a refused login, a cut connection): the audit still records
+// which key the host showed.
+type verifiedHostError struct {
+	Host string
+	Key  ssh.PublicKey
+	err  error
+}
+
+func (e *verifiedHostError) Error() string { return e.err.Error() }
+func (e *verifiedHostError) Unwrap() error { return e.err }

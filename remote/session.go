@@ -98,7 +98,11 @@ func (r *Remote) Open(ctx context.Context, req SessionRequest) (*Session, error)
 // fail records err and ends the audit log; used when the session cannot
 // go on.
 func (s *Session) fail(err error) {
-	_ = s.audit.Append(Event{Type: EventError, Error: err.Error()}) // the end below reports a broken audit
+	ev := Event{Type: EventError, Error: err.Error()}
+	if vh := (*verifiedHostError)(nil); errors.As(err, &vh) {
+		ev.Route, ev.HostKeyType, ev.HostKey = vh.Host, vh.Key.Type(), ssh.FingerprintSHA256(vh.Key)
+	}
+	_ = s.audit.Append(ev) // the end below reports a broken audit
 	_ = s.audit.End(Event{Error: err.Error()})
 }
 

@@ -155,6 +155,21 @@ func TestWrongKeyRefused(t *testing.T) {
 	if !errors.Is(err, ErrAuthRefused) {
 		t.Fatalf("want ErrAuthRefused, got %v", err)
 	}
+	// The audit records the refusal and the host key the host showed.
+	logs, _ := filepath.Glob(filepath.Join(r.AuditDir("C-3"), "*.jsonl"))
+	if len(logs) != 1 {
+		t.Fatalf("audit logs %v", logs)
+	}
+	var refused *Event
+	for _, ev := range readEvents(t, logs[0]) {
+		if ev.Type == EventError {
+			refused = &ev
+		}
+	}
+	if refused == nil || refused.HostKey != ssh.FingerprintSHA256(srv.HostKey) || !strings.Contains(refused.Error, "refused") {
+		t.Fatalf("error event %+v", refused)
+	}
+	verifyOK(t, r, logs[0])
 }
 
 func TestEncryptedKeyAsksPassphrase(t *testing.T) {
