@@ -297,6 +297,7 @@ func (s *casesScreen) buildDetail() {
 		btn("draft", lang.X("cases.act.draft", "KB draft"), theme.DocumentCreateIcon(), s.draftArticle),
 		btn("fix", lang.X("cases.fix.record", "Record vendor fix…"), theme.ConfirmIcon(), s.recordFixDialog),
 		btn("attach", lang.X("cases.attach", "Attach log…"), theme.FileIcon(), s.attachDialog),
+		btn("remote", lang.X("cases.act.remote", "Remote session…"), theme.ComputerIcon(), s.openRemote),
 	)
 	noteRow := container.NewBorder(nil, nil, s.kind, s.addNote, s.note)
 	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar)
@@ -340,6 +341,7 @@ func (s *casesScreen) show(c *cases.Case, sla cases.SLA) {
 	setEnabled(s.actions["escalate"], open && c.Status != cases.StatusWaitingVendor)
 	setEnabled(s.actions["draft"], !open)
 	setEnabled(s.actions["priority"], open)
+	setEnabled(s.actions["remote"], open)
 	setEnabled(s.actions["fix"], c.Escalation != nil)
 	s.detail.Objects = []fyne.CanvasObject{s.body}
 	s.detail.Refresh()
@@ -424,6 +426,13 @@ func activityText(a cases.Activity) string {
 		data[k] = v
 	}
 	return lang.X("cases.sys."+a.System.Code, src, data)
+}
+
+// openRemote shows the remote-sessions screen with the case chosen.
+func (s *casesScreen) openRemote() {
+	if s.cur != nil {
+		s.u.openRemoteFor(s.cur.ID)
+	}
 }
 
 // addActivity appends the typed note to the log.

@@ -414,3 +414,46 @@ func TestSystemTextsInTheUsersLanguage(t *testing.T) {
 		t.Errorf("unknown code: %q", got)
 	}
 }
+
+func TestCaseActionOpensRemoteSession(t *testing.T) {
+	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
+		t.Fatal(err)
+	}
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	s := h.u.cs
+	it := selectCase(h, s, "Produktion steht")
+	act := button(s.detail, "Fernwartung…")
+	if act == nil || act.Disabled() {
+		t.Fatalf("no enabled remote action on an open case: %q", texts(s.detail))
+	}
+	test.Tap(act)
+	h.wait("the remote screen with the case chosen", func() bool { return h.u.rs != nil && h.u.rs.selectedCase() == it.ID })
+	if len(h.u.body.Objects) != 1 || h.u.body.Objects[0] != h.u.built["remote"] {
+		t.Fatal("the remote screen is not shown")
+	}
+	if !strings.HasPrefix(h.u.rs.caseSel.Selected, it.ID+" — ") {
+		t.Fatalf("case choice shows %q", h.u.rs.caseSel.Selected)
+	}
+
+	// A closed case gets no remote session from its detail.
+	h.u.selectScreen("cases")
+	all, err := h.u.cases.List(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(s.openOnly)
+	h.wait("the closed cases too", func() bool { return len(s.items) == len(all) })
+	for i, c := range s.items {
+		if c.Status == cases.StatusClosed {
+			s.list.Select(i)
+			h.wait("the closed case's detail", func() bool { return s.cur != nil && s.cur.ID == c.ID })
+			if !s.actions["remote"].Disabled() {
+				t.Fatalf("remote action enabled on the closed case %s", c.ID)
+			}
+			return
+		}
+	}
+	t.Fatal("the demo cases have no closed case")
+}

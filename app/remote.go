@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +29,7 @@ type remoteScreen struct {
 	caseSel  *widget.Select
 	caseIDs  []string
 	target   *widget.Entry
+	jump     *widget.Entry
 	reason   *widget.Entry
 	command  *widget.Entry
 	runBtn   *widget.Button
@@ -49,6 +48,9 @@ type remoteScreen struct {
 	// mu guards busy: one remote action at a time.
 	mu   sync.Mutex
 	busy bool
+	// cancelRun cancels the running command, nil when none runs (Fyne
+	// goroutine only).
+	cancelRun context.CancelFunc
 	// collecting is the open "collect logs" dialog, nil when none.
 	collecting *collectDialog
 	// startTerminal starts the system terminal (replaced in tests).
@@ -84,12 +86,14 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	s.caseSel.PlaceHolder = lang.X("remote.case.placeholder", "Choose the case")
 	s.target = widget.NewEntry()
 	s.target.SetPlaceHolder(lang.X("remote.target.placeholder", "user@host:port or a host from ~/.ssh/config"))
+	s.jump = widget.NewEntry()
+	s.jump.SetPlaceHolder(lang.X("remote.jump.placeholder", "Optional: user@host:port,… instead of the ProxyJump of ~/.ssh/config (“none”: direct)"))
 	s.reason = widget.NewEntry()
 	s.reason.SetPlaceHolder(lang.X("remote.reason.placeholder", "Customer's consent or ticket reference"))
 	s.command = widget.NewEntry()
 	s.command.SetPlaceHolder(lang.X("remote.command.placeholder", "Command, e.g. df -h"))
 	s.command.OnSubmitted = func(string) { s.runCommand() }
-	s.runBtn = widget.NewButtonWithIcon(lang.X("remote.run", "Run"), theme.MediaPlayIcon(), s.runCommand)
+	s.runBtn = widget.NewButtonWithIcon(lang.X("remote.run", "Run"), theme.MediaPlayIcon(), s.runOrCancel)
 	s.collBtn = widget.NewButtonWithIcon(lang.X("remote.collect", "Collect logs…"), theme.DownloadIcon(), s.openCollect)
 	s.termBtn = widget.NewButtonWithIcon(lang.X("remote.terminal", "Open in system terminal"), theme.ComputerIcon(), s.openTerminal)
 	s.shellBtn = widget.NewButtonWithIcon(lang.X("remote.shell", "Shell in the app"), theme.ComputerIcon(), s.openInAppShell)
@@ -110,6 +114,7 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("remote.case", "Case"), s.caseSel),
 		widget.NewFormItem(lang.X("remote.target", "Target"), s.target),
+		widget.NewFormItem(lang.X("remote.jump", "Jump host"), s.jump),
 		widget.NewFormItem(lang.X("remote.reason", "Reason"), s.reason),
 		widget.NewFormItem(lang.X("remote.command", "Command"), container.NewBorder(nil, nil, nil, s.runBtn, s.command)),
 	)
@@ -278,7 +283,8 @@ func (s *remoteScreen) reloadSessions() {
 
 // request checks the form and returns the session request.
 func (s *remoteScreen) request() (remote.SessionRequest, bool) {
-	req := remote.SessionRequest{Case: s.selectedCase(), Target: strings.TrimSpace(s.target.Text), Reason: strings.TrimSpace(s.reason.Text)}
+	req := remote.SessionRequest{Case: s.selectedCase(), Target: strings.TrimSpace(s.target.Text), Reason: strings.TrimSpace(s.reason.Text),
+		ProxyJump: strings.TrimSpace(s.jump.Text)}
 	switch {
 	case req.Case == "":
 		s.status.SetText(lang.X("remote.need.case", "Choose the case the session belongs to."))
@@ -305,16 +311,33 @@ func (s *remoteScreen) begin() bool {
 	return true
 }
 
+// end marks the screen idle again: Run (no longer Cancel) and Collect
+// can be used.
 func (s *remoteScreen) end() {
 	s.mu.Lock()
 	s.busy = false
 	s.mu.Unlock()
+	s.cancelRun = nil
+	s.runBtn.SetText(lang.X("remote.run", "Run"))
+	s.runBtn.SetIcon(theme.MediaPlayIcon())
 	setEnabled(s.runBtn, true)
 	setEnabled(s.collBtn, true)
 }
 
+// runOrCancel runs the command, or cancels it while it runs (the Run
+// button reads Cancel then).
+func (s *remoteScreen) runOrCancel() {
+	if s.cancelRun != nil {
+		s.cancelRun()
+		setEnabled(s.runBtn, false)
+		s.status.SetText(lang.X("remote.cancelling", "Cancelling the command…"))
+		return
+	}
+	s.runCommand()
+}
+
 // runCommand runs the command in a new audited session and shows its
-// output.
+// output. A failed command is logged in the case's activities too.
 func (s *remoteScreen) runCommand() {
 	req, ok := s.request()
 	cmd := strings.TrimSpace(s.command.Text)
@@ -328,28 +351,74 @@ func (s *remoteScreen) runCommand() {
 	if !s.begin() {
 		return
 	}
+	ctx, cancel := context.WithCancel(s.u.ctx)
+	s.cancelRun = cancel
+	s.runBtn.SetText(lang.X("remote.cancel", "Cancel"))
+	s.runBtn.SetIcon(theme.CancelIcon())
+	setEnabled(s.runBtn, true)
 	s.status.SetText(fmt.Sprintf(lang.X("remote.running", "Running on %s…"), req.Target))
-	s.u.goBackground(func(ctx context.Context) {
+	s.u.goBackground(func(context.Context) {
+		defer cancel()
 		var out syncText
 		res, err := s.withSession(ctx, req, func(sess *remote.Session) error {
+			stop := cutOnCancel(ctx, sess)
 			r, err := sess.Exec(ctx, cmd, &out, &out)
-			if err == nil {
-				s.logActivity(ctx, sess, cases.MsgRemoteExec, "command", cmd, "status", strconv.Itoa(r.ExitStatus), "duration", r.Duration.Round(time.Millisecond).String())
+			stop()
+			if err != nil {
+				// Logged even when cancelled: the command did start.
+				msg := err.Error()
+				if errors.Is(err, context.Canceled) {
+					msg = errCancelled.Error() // not the cut session's audit error
+				}
+				s.logActivity(context.WithoutCancel(ctx), sess, cases.MsgRemoteFailed, "command", cmd, "error", msg)
+				return err
 			}
-			return err
+			s.logActivity(ctx, sess, cases.MsgRemoteExec, "command", cmd, "status", strconv.Itoa(r.ExitStatus), "duration", r.Duration.Round(time.Millisecond).String())
+			return nil
 		})
 		s.u.do(func() {
 			s.end()
 			s.output.SetText(out.String())
-			if err != nil {
+			switch {
+			case errors.Is(err, context.Canceled):
+				s.status.SetText(lang.X("remote.cancelled", "The command was cancelled."))
+			case err != nil:
 				s.status.SetText("")
 				s.u.showError(lang.X("remote.err.run", "The command could not be run."), err)
-			} else {
+			default:
 				s.status.SetText(fmt.Sprintf(lang.X("remote.done", "Done; session %s is in the audit log."), res))
 			}
 			s.reloadSessions()
 		})
 	})
+}
+
+// cancelGrace is how long a cancelled command may take to end before its
+// session is cut.
+const cancelGrace = 3 * time.Second
+
+// cutOnCancel closes sess when ctx is cancelled and stop has not been
+// called within cancelGrace: the remote side may ignore the kill (sshd
+// passes no signals to root logins, and a shell's children keep the
+// output open), and Exec would wait for the command to the end. Closing
+// the session writes its signed end to the audit log.
+func cutOnCancel(ctx context.Context, sess *remote.Session) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		select {
+		case <-done:
+		case <-time.After(cancelGrace):
+			if err := sess.Close(); err != nil {
+				fyne.LogError("cut the cancelled session", err)
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // withSession opens an audited session, runs f and closes the session;
@@ -379,65 +448,6 @@ func (s *remoteScreen) logActivity(ctx context.Context, sess *remote.Session, co
 	if err != nil {
 		fyne.LogError("log remote session", err)
 	}
-}
-
-// openTerminal runs "werkbank remote shell" in the system's terminal.
-func (s *remoteScreen) openTerminal() {
-	req, ok := s.request()
-	if !ok {
-		return
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		s.u.showError(lang.X("remote.err.terminal", "The system terminal could not be opened."), err)
-		return
-	}
-	args := []string{exe, "--data", s.u.ws.Dir, "remote", "shell", "--case", req.Case, "--reason", req.Reason, req.Target}
-	if err := s.startTerminal(args); err != nil {
-		s.u.showError(lang.X("remote.err.terminal", "The system terminal could not be opened."), err)
-		return
-	}
-	s.status.SetText(lang.X("remote.terminal.started", "The shell runs in the system terminal; refresh the list when it has ended."))
-}
-
-// startSystemTerminal starts args in a new terminal window of the system.
-func startSystemTerminal(args []string) error {
-	cmd, err := terminalCommand(runtime.GOOS, os.Getenv("TERMINAL"), exec.LookPath, args)
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", cmd.Path, err)
-	}
-	return cmd.Process.Release() // the terminal belongs to the user, not to the app
-}
-
-// terminalCommand builds the command that opens a terminal running args.
-func terminalCommand(goos, preferred string, lookPath func(string) (string, error), args []string) (*exec.Cmd, error) {
-	switch goos {
-	case "windows":
-		return exec.Command("cmd", append([]string{"/c", "start", "werkbank", "cmd", "/k"}, args...)...), nil
-	case "darwin":
-		quoted := make([]string, len(args))
-		for i, a := range args {
-			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		script := strings.ReplaceAll(strings.ReplaceAll(strings.Join(quoted, " "), `\`, `\\`), `"`, `\"`)
-		return exec.Command("osascript", "-e", `tell application "Terminal" to do script "`+script+`"`, "-e", `tell application "Terminal" to activate`), nil
-	}
-	candidates := []struct{ name, flag string }{
-		{preferred, "-e"}, {"x-terminal-emulator", "-e"}, {"gnome-terminal", "--"}, {"konsole", "-e"},
-		{"xfce4-terminal", "-x"}, {"xterm", "-e"},
-	}
-	for _, c := range candidates {
-		if c.name == "" {
-			continue
-		}
-		if p, err := lookPath(c.name); err == nil {
-			return exec.Command(p, append([]string{c.flag}, args...)...), nil
-		}
-	}
-	return nil, fmt.Errorf("no terminal program found (set $TERMINAL); run this in a terminal: %s", strings.Join(args, " "))
 }
 
 // syncText collects output from the session goroutines.

@@ -15,6 +15,7 @@ import (
 
 	"werkbank/cases"
 	"werkbank/kb"
+	"werkbank/remote"
 	"werkbank/remote/sshdtest"
 )
 
@@ -29,6 +30,7 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	srv := sshdtest.Start(t, pub)
 
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	makeWorkstationKey(t, h)
 	ctx := context.Background()
 	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Druckjob hängt", Customer: "Huber KG", Priority: 2, By: "tester"})
 	if err != nil {
@@ -110,30 +112,14 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	}
 }
 
-func TestTerminalCommand(t *testing.T) {
-	args := []string{"/usr/bin/werkbank", "remote", "shell", "--reason", "it's ok", "root@erp"}
-	only := func(name string) func(string) (string, error) {
-		return func(n string) (string, error) {
-			if n == name {
-				return "/usr/bin/" + n, nil
-			}
-			return "", os.ErrNotExist
-		}
-	}
-	cmd, err := terminalCommand("linux", "", only("gnome-terminal"), args)
-	if err != nil || cmd.Path != "/usr/bin/gnome-terminal" || cmd.Args[1] != "--" || cmd.Args[len(cmd.Args)-1] != "root@erp" {
-		t.Fatalf("gnome-terminal: %v %v", cmd, err)
-	}
-	cmd, err = terminalCommand("linux", "kitty", only("kitty"), args)
-	if err != nil || cmd.Path != "/usr/bin/kitty" || cmd.Args[1] != "-e" {
-		t.Fatalf("$TERMINAL: %v %v", cmd, err)
-	}
-	if _, err := terminalCommand("linux", "", only("none"), args); err == nil || !strings.Contains(err.Error(), "remote shell") {
-		t.Fatalf("no terminal: %v", err)
-	}
-	cmd, _ = terminalCommand("darwin", "", only("none"), args)
-	if !strings.Contains(strings.Join(cmd.Args, " "), `'it'\\''s ok'`) {
-		t.Fatalf("darwin quoting: %q", cmd.Args)
+// makeWorkstationKey creates the audit signing key before the remote
+// screen verifies in the background: a first session and a verification
+// at the same moment may each create a key, and the session's signer is
+// then not the key on disk (remote.LoadWorkstationKey is not atomic).
+func makeWorkstationKey(t *testing.T, h *harness) {
+	t.Helper()
+	if _, err := remote.LoadWorkstationKey(filepath.Join(h.u.ws.Dir, remote.WorkstationKeyFile)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -162,6 +148,7 @@ func TestInAppShellTerminal(t *testing.T) {
 	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
 	srv := sshdtest.Start(t, pub)
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	makeWorkstationKey(t, h)
 	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -257,4 +244,67 @@ func TestPlayRecording(t *testing.T) {
 	if rs.player != nil || !strings.Contains(h.dialogText(), "asciicast") {
 		t.Fatalf("damaged recording: %q", h.dialogText())
 	}
+}
+
+func TestRemoteCommandCancel(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("SSH_AUTH_SOCK", "")
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
+	srv := sshdtest.Start(t, pub)
+	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
+	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Log läuft voll", Customer: "Kraus", Priority: 3, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	makeWorkstationKey(t, h)
+	h.u.openRemoteFor(c.ID)
+	h.wait("the case chosen", func() bool { return h.u.rs != nil && h.u.rs.selectedCase() == c.ID })
+	rs := h.u.rs
+	marker := filepath.Join(t.TempDir(), "started")
+	cmd := "touch " + shellQuote(marker) + "; sleep 300"
+	rs.target.SetText(srv.Target(t))
+	rs.reason.SetText("Ticket 12")
+	rs.command.SetText(cmd)
+
+	// While the command runs, Run reads Cancel and Collect waits.
+	test.Tap(rs.runBtn)
+	if rs.runBtn.Text != "Cancel" || rs.runBtn.Disabled() || !rs.collBtn.Disabled() {
+		t.Fatalf("running: run button %q (disabled %v), collect disabled %v", rs.runBtn.Text, rs.runBtn.Disabled(), rs.collBtn.Disabled())
+	}
+	h.wait("the command on the remote side", func() bool { _, err := os.Stat(marker); return err == nil })
+	test.Tap(rs.runBtn)
+	h.wait("the end of the running state", func() bool {
+		return rs.runBtn.Text == "Run" && !rs.runBtn.Disabled() && !rs.collBtn.Disabled()
+	})
+	if !strings.Contains(rs.status.Text, "cancelled") || h.dialogText() != "" {
+		t.Fatalf("status %q, dialog %q", rs.status.Text, h.dialogText())
+	}
+
+	// The failed command is in the case's activities, as the CLI logs it.
+	got, err := h.u.cases.Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := got.Activities[len(got.Activities)-1]
+	if last.Kind != cases.KindRemote || last.System == nil || last.System.Code != cases.MsgRemoteFailed ||
+		last.System.Args["command"] != cmd || last.System.Args["error"] != "cancelled by the user" {
+		t.Fatalf("last activity %+v (%+v)", last, last.System)
+	}
+	h.wait("the ended session", func() bool { return len(rs.sessions) == 1 && rs.sessions[0].Ended })
+	if !rs.sessions[0].OK() {
+		t.Fatalf("the cut session does not verify: %+v", rs.sessions[0].Problems)
+	}
+
+	// The buttons work again: the next command runs.
+	rs.command.SetText("echo again-$((6*7))")
+	test.Tap(rs.runBtn)
+	h.wait("the next command's output", func() bool { return strings.Contains(rs.output.Text, "again-42") })
 }
