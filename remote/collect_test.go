@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"werkbank/remote/sshdtest"
 )
 
 // writeRandom writes n pseudo-random bytes to file and returns their SHA-256.
@@ -334,6 +335,59 @@ func TestCollectRecoversFromHangingConnection(t *testing.T) {
 	s.Close()
 	if !slices.Contains(eventTypes(readEvents(t, s.AuditPath)), EventReconnect) {
 		t.Fatal("no reconnect on record")
+	}
+	verifyOK(t, r, s.AuditPath)
+}
+
+func TestCollectResumesAfterStalledSFTPServer(t *testing.T) {
+	// An SFTP server that stops sending in the middle of a file while sshd
+	// still answers the keep-alive probes: the stall watch cuts the
+	// connection, the collection reconnects and resumes.
+	const sftpServer = "/usr/lib/openssh/sftp-server"
+	if _, err := os.Stat(sftpServer); err != nil {
+		t.Skipf("OpenSSH's sftp-server is not installed: %v", err)
+	}
+	env := newTestEnv(t)
+	// Each SFTP channel passes its first 4 MiB, then hangs.
+	script := filepath.Join(t.TempDir(), "stuck-sftp")
+	// (dd passes what it reads at once; head -c would wait to fill its buffer.)
+	body := "#!/bin/sh\n" + sftpServer + " | { dd bs=65536 count=4194304 iflag=count_bytes 2>/dev/null; sleep 20; }\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.StartWithSFTP(t, script, env.pub)
+	env.trust(t, srv)
+	r := env.remote(t, func(c *Config) {
+		c.StallTimeout = 400 * time.Millisecond
+		c.KeepAlive = 100 * time.Millisecond
+	})
+	file := filepath.Join(t.TempDir(), "big.log")
+	const size = 6 << 20
+	want := writeRandom(t, file, size, 12)
+	ctx := context.Background()
+	s, err := r.Open(ctx, SessionRequest{Case: "C-15", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Collect(ctx, CollectOptions{Paths: []string{file}})
+	if err != nil || len(res.Files) != 1 || res.Files[0].SHA256 != want {
+		t.Fatalf("collect: %v %+v", err, res)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	evs := readEvents(t, s.AuditPath)
+	var reconnects int
+	for _, ev := range evs {
+		if ev.Type == EventReconnect {
+			reconnects++
+			if !strings.Contains(ev.Error, "stalled") {
+				t.Errorf("reconnect without the reason: %+v", ev)
+			}
+		}
+	}
+	if reconnects == 0 {
+		t.Fatal("no reconnect recorded")
 	}
 	verifyOK(t, r, s.AuditPath)
 }

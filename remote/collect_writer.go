@@ -6,6 +6,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"sync/atomic"
 )
 
 // hashWriter receives a file's bytes, hashes them and appends them to the
@@ -27,6 +28,9 @@ type hashWriter struct {
 	// once the file system refused one.
 	flushed     int64
 	noWriteback bool
+	// moved counts the bytes written, for the stall watch of another
+	// goroutine.
+	moved atomic.Int64
 }
 
 // diskPiece is the size of one write call (and of the piece hashed right
@@ -96,6 +100,7 @@ func (w *hashWriter) write(b []byte, hash bool) (int, error) {
 		}
 		written += n
 		w.done += int64(n)
+		w.moved.Add(int64(n))
 		if err != nil {
 			return written, localError{fmt.Errorf("write partial file: %w", err)}
 		}

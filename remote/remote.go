@@ -92,6 +92,11 @@ type Config struct {
 	// Reconnects is how often a collection reconnects after a cut
 	// connection before it gives up (default 3; negative: never).
 	Reconnects int
+	// StallTimeout ends a connection on which a file transfer has not
+	// moved for this long (default 60s), and the collection reconnects
+	// and resumes: the SFTP server may hang while sshd still answers the
+	// keep-alive probes.
+	StallTimeout time.Duration
 
 	// openAudit replaces the audit file opener in tests.
 	openAudit func(string) (auditFile, error)
@@ -123,6 +128,9 @@ func New(cfg Config) (*Remote, error) {
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 15 * time.Second
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = time.Minute
 	}
 	if cfg.Reconnects == 0 {
 		cfg.Reconnects = 3

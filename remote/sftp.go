@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -44,7 +43,7 @@ func newSFTP(client *ssh.Client) (*sftp.Client, int, error) {
 }
 
 // sftpReadSize asks the server for its read limit on a short-lived SFTP
-// channel of its own.
+// channel of its own. The caller bounds the wait (Session.watch).
 func sftpReadSize(client *ssh.Client) (int, error) {
 	sess, err := client.NewSession()
 	if err != nil {
@@ -62,8 +61,6 @@ func sftpReadSize(client *ssh.Client) (int, error) {
 	if err := sess.RequestSubsystem("sftp"); err != nil {
 		return 0, fmt.Errorf("start SFTP (is the sftp subsystem enabled on the server?): %w", err)
 	}
-	timer := time.AfterFunc(30*time.Second, func() { sess.Close() })
-	defer timer.Stop()
 	if err := writePacket(in, fxpInit, binary.BigEndian.AppendUint32(nil, 3)); err != nil {
 		return 0, err
 	}

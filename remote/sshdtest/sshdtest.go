@@ -64,6 +64,14 @@ func (b *syncBuffer) String() string {
 // test is skipped when sshd is not installed; the server stops at cleanup.
 func Start(t testing.TB, authorized ...ssh.PublicKey) *Server {
 	t.Helper()
+	return StartWithSFTP(t, "internal-sftp", authorized...)
+}
+
+// StartWithSFTP is Start with another SFTP subsystem command (sshd_config's
+// "Subsystem sftp"), e.g. a script around /usr/lib/openssh/sftp-server
+// that misbehaves.
+func StartWithSFTP(t testing.TB, sftpCommand string, authorized ...ssh.PublicKey) *Server {
+	t.Helper()
 	if !supported {
 		t.Skip("the OpenSSH test servers need a Unix system")
 	}
@@ -102,7 +110,7 @@ AuthorizedKeysFile %s
 StrictModes no
 UsePAM no
 PidFile %s
-Subsystem sftp internal-sftp
+Subsystem sftp %s
 PermitRootLogin yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -110,7 +118,7 @@ PubkeyAuthentication yes
 AllowTcpForwarding yes
 UseDNS no
 LogLevel ERROR
-`, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"))
+`, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"), sftpCommand)
 	if err := os.WriteFile(s.config, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
