@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -64,43 +65,72 @@ func createWorkstationKey(file string) (ed25519.PrivateKey, error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return nil, fmt.Errorf("create key folder: %w", err)
 	}
-	if err := writeDurable(file+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644); err != nil {
+	// Two processes (the app and a command line) may create the key at the
+	// same moment: the first one's key is the workstation's, the other
+	// reads it.
+	created, err := writeNew(file, pem.EncodeToMemory(block), 0o600)
+	if err != nil {
 		return nil, err
 	}
-	if err := writeDurable(file, pem.EncodeToMemory(block), 0o600); err != nil {
+	if !created {
+		return LoadWorkstationKey(file)
+	}
+	if err := writeDurable(file+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644); err != nil {
 		return nil, err
 	}
 	return priv, nil
 }
 
+// writeNew writes file like writeDurable but only if it does not exist
+// yet; created is false when another writer was first.
+func writeNew(file string, data []byte, perm os.FileMode) (created bool, err error) {
+	return writeFile(file, data, perm, true)
+}
+
 // writeDurable writes a new file via a temporary file, fsyncs it, renames
 // it into place and fsyncs the folder.
 func writeDurable(file string, data []byte, perm os.FileMode) error {
+	_, err := writeFile(file, data, perm, false)
+	return err
+}
+
+// writeFile writes file via a fsynced temporary file that is renamed into
+// place, or, if exclusive, linked into place unless file exists already
+// (then created is false and nothing is written).
+func writeFile(file string, data []byte, perm os.FileMode, exclusive bool) (created bool, err error) {
 	dir := filepath.Dir(file)
 	tmp, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
+		return false, fmt.Errorf("write %s: %w", file, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", file, err)
+		return false, fmt.Errorf("write %s: %w", file, err)
 	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", file, err)
+		return false, fmt.Errorf("write %s: %w", file, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", file, err)
+		return false, fmt.Errorf("write %s: %w", file, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
+		return false, fmt.Errorf("write %s: %w", file, err)
 	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
+	if exclusive {
+		err = os.Link(tmp.Name(), file)
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+	} else {
+		err = os.Rename(tmp.Name(), file)
 	}
-	return syncDir(dir)
+	if err != nil {
+		return false, fmt.Errorf("write %s: %w", file, err)
+	}
+	return true, syncDir(dir)
 }
 
 // syncDir makes a folder's entries durable (a no-op where folders cannot be

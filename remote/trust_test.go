@@ -4,7 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
 )
 
 func TestTrustedSigners(t *testing.T) {
@@ -49,5 +52,30 @@ func TestTrustedSigners(t *testing.T) {
 	}
 	if _, err := TrustedFingerprints(dir); err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Fatalf("damaged file: %v", err)
+	}
+}
+
+func TestWorkstationKeyCreatedOnce(t *testing.T) {
+	// The app and a command line starting together get the same key.
+	dir := t.TempDir()
+	fps := make([]string, 8)
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range fps {
+		wg.Go(func() { fps[i], errs[i] = WorkstationFingerprint(dir) })
+	}
+	wg.Wait()
+	for i := range fps {
+		if errs[i] != nil || fps[i] != fps[0] {
+			t.Fatalf("creator %d: %s (%v), first %s", i, fps[i], errs[i], fps[0])
+		}
+	}
+	pub, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(WorkstationKeyFile)+".pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, _, _, err := ssh.ParseAuthorizedKey(pub)
+	if err != nil || ssh.FingerprintSHA256(k) != fps[0] {
+		t.Fatalf("the .pub file holds another key: %v", err)
 	}
 }
