@@ -361,9 +361,7 @@ func (s *remoteScreen) runCommand() {
 		defer cancel()
 		var out syncText
 		res, err := s.withSession(ctx, req, func(sess *remote.Session) error {
-			stop := cutOnCancel(ctx, sess)
 			r, err := sess.Exec(ctx, cmd, &out, &out)
-			stop()
 			if err != nil {
 				// Logged even when cancelled: the command did start.
 				msg := err.Error()
@@ -391,34 +389,6 @@ func (s *remoteScreen) runCommand() {
 			s.reloadSessions()
 		})
 	})
-}
-
-// cancelGrace is how long a cancelled command may take to end before its
-// session is cut.
-const cancelGrace = 3 * time.Second
-
-// cutOnCancel closes sess when ctx is cancelled and stop has not been
-// called within cancelGrace: the remote side may ignore the kill (sshd
-// passes no signals to root logins, and a shell's children keep the
-// output open), and Exec would wait for the command to the end. Closing
-// the session writes its signed end to the audit log.
-func cutOnCancel(ctx context.Context, sess *remote.Session) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-			return
-		case <-ctx.Done():
-		}
-		select {
-		case <-done:
-		case <-time.After(cancelGrace):
-			if err := sess.Close(); err != nil {
-				fyne.LogError("cut the cancelled session", err)
-			}
-		}
-	}()
-	return func() { close(done) }
 }
 
 // withSession opens an audited session, runs f and closes the session;

@@ -204,6 +204,10 @@ func (s *Session) Exec(ctx context.Context, cmd string, stdout, stderr io.Writer
 	return res, runErr
 }
 
+// cancelGrace is how long a cancelled command may take to end before the
+// connection is cut.
+const cancelGrace = 3 * time.Second
+
 func runCommand(ctx context.Context, client *ssh.Client, cmd string, stdout, stderr io.Writer, status *int) error {
 	sess, err := client.NewSession()
 	if err != nil {
@@ -220,9 +224,17 @@ func runCommand(ctx context.Context, client *ssh.Client, cmd string, stdout, std
 	select {
 	case werr = <-done:
 	case <-ctx.Done():
-		_ = sess.Signal(ssh.SIGKILL) // best effort; closing the channel ends it anyway
+		_ = sess.Signal(ssh.SIGKILL) // best effort: sshd passes no signals to root logins
 		sess.Close()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(cancelGrace):
+			// The remote side keeps the channel open (the command ignores
+			// the kill, or its children hold the output): only cutting the
+			// connection ends the wait.
+			client.Close()
+			<-done
+		}
 		return fmt.Errorf("run %q: %w", cmd, ctx.Err())
 	}
 	var exit *ssh.ExitError

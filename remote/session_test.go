@@ -343,3 +343,33 @@ func TestDroppedConnectionDuringExec(t *testing.T) {
 	}
 	verifyOK(t, r, s.AuditPath)
 }
+
+func TestCancelledExecEnds(t *testing.T) {
+	// A cancelled command ends even when the remote side ignores the kill
+	// (sshd passes no signals to root logins; a child holds the output).
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	env.trust(t, srv)
+	r := env.remote(t, nil)
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-8", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Exec(ctx, "trap '' HUP TERM; sleep 30 & wait", io.Discard, io.Discard)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the cancelled command did not end")
+	}
+	s.Close()
+	verifyOK(t, r, s.AuditPath)
+}
