@@ -128,7 +128,7 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 		return s.stallError(stalled(), err)
 	}
 	if err := connect(); err != nil {
-		return res, err
+		return res, errors.Join(err, s.record(Event{Type: EventError, Error: err.Error()}))
 	}
 	var files []string
 	for _, p := range opt.Paths {

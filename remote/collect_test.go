@@ -391,3 +391,38 @@ func TestCollectResumesAfterStalledSFTPServer(t *testing.T) {
 	}
 	verifyOK(t, r, s.AuditPath)
 }
+
+func TestCollectFromGarbageSFTPServer(t *testing.T) {
+	// An SFTP subsystem that answers with something else: a clear error,
+	// on record in the audit, nothing attached.
+	env := newTestEnv(t)
+	script := filepath.Join(t.TempDir(), "garbage-sftp")
+	body := "#!/bin/sh\nprintf 'HTTP/1.1 400 Bad Request\\r\\n\\r\\n'\nsleep 2\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.StartWithSFTP(t, script, env.pub)
+	env.trust(t, srv)
+	r := env.remote(t, func(c *Config) { c.StallTimeout = time.Second })
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-16", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Collect(context.Background(), CollectOptions{Paths: []string{"/etc/hostname"}})
+	t.Log(err)
+	if err == nil || !strings.Contains(err.Error(), "SFTP") || len(res.Files) != 0 {
+		t.Fatalf("garbage: %v %+v", err, res)
+	}
+	s.Close()
+	data, err := os.ReadFile(s.AuditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"type":"error"`) {
+		t.Fatalf("the failure is not on record:\n%s", data)
+	}
+	verifyOK(t, r, s.AuditPath)
+	if attached, _ := filepath.Glob(filepath.Join(r.AttachmentsDir(), "*")); len(attached) > 1 {
+		t.Fatalf("something was attached: %v", attached)
+	}
+}
