@@ -16,7 +16,6 @@ import (
 	"werkbank/cases"
 	"werkbank/kb"
 	"werkbank/remote"
-	"werkbank/remote/sshdtest"
 )
 
 // TestShellQuote runs the quoted words through a real shell: whatever the
@@ -59,14 +58,7 @@ func TestFollowWriterBoundsLines(t *testing.T) {
 }
 
 func TestFollowRemoteFileLive(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
-	srv := sshdtest.Start(t, pub)
+	srv := startUserSSHD(t)
 
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
 	ctx := context.Background()

@@ -20,14 +20,7 @@ import (
 )
 
 func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
-	srv := sshdtest.Start(t, pub)
+	srv := startUserSSHD(t)
 
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
 	makeWorkstationKey(t, h)
@@ -139,14 +132,7 @@ func writeCanvas(t *testing.T, c fyne.Canvas, file string) {
 }
 
 func TestInAppShellTerminal(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
-	srv := sshdtest.Start(t, pub)
+	srv := startUserSSHD(t)
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
 	makeWorkstationKey(t, h)
 	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
@@ -247,14 +233,7 @@ func TestPlayRecording(t *testing.T) {
 }
 
 func TestRemoteCommandCancel(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
-	srv := sshdtest.Start(t, pub)
+	srv := startUserSSHD(t)
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
 	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
 		t.Fatal(err)
@@ -307,4 +286,19 @@ func TestRemoteCommandCancel(t *testing.T) {
 	rs.command.SetText("echo again-$((6*7))")
 	test.Tap(rs.runBtn)
 	h.wait("the next command's output", func() bool { return strings.Contains(rs.output.Text, "again-42") })
+}
+
+// startUserSSHD gives the test a home folder of its own whose
+// ~/.ssh/id_ed25519 (the app's default key, no agent) logs in to the real
+// sshd it starts.
+func startUserSSHD(t *testing.T) *sshdtest.Server {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("SSH_AUTH_SOCK", "")
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
+	return sshdtest.Start(t, pub)
 }
