@@ -22,19 +22,33 @@ func cliRun(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func TestRemoteCommandLine(t *testing.T) {
+// remoteFixture is a data folder with a case, a real sshd and the key that
+// logs in to it, for the remote commands.
+type remoteFixture struct {
+	data, keyFile, caseID, target string
+}
+
+func newRemoteFixture(t *testing.T) remoteFixture {
+	t.Helper()
 	t.Setenv(UserEnvVar, "anna")
 	t.Setenv("HOME", t.TempDir()) // no ~/.ssh of the machine
 	t.Setenv("SSH_AUTH_SOCK", "")
-	data := t.TempDir()
+	f := remoteFixture{data: t.TempDir()}
 	keyFile, pub := sshdtest.UserKey(t, t.TempDir(), "id", nil)
 	srv := sshdtest.Start(t, pub)
-	code, out, errOut := caseCLI(t, data, "new", "--title", "Druck hängt", "--customer", "Huber KG", "--priority", "2")
+	code, out, errOut := caseCLI(t, f.data, "new", "--title", "Druck hängt", "--customer", "Huber KG", "--priority", "2")
 	if code != 0 {
 		t.Fatalf("case new: %s", errOut)
 	}
-	id := strings.TrimSpace(out)
-	target := srv.Target(t)
+	f.keyFile, f.caseID, f.target = keyFile, strings.TrimSpace(out), srv.Target(t)
+	return f
+}
+
+func TestRemoteCommandLine(t *testing.T) {
+	f := newRemoteFixture(t)
+	data, keyFile, id, target := f.data, f.keyFile, f.caseID, f.target
+	var code int
+	var out, errOut string
 	base := []string{"--data", data, "remote", "exec", "--case", id, "--identity", keyFile}
 
 	// Usage errors: no reason, no command.

@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"werkbank/remote/sshdtest"
 )
 
 // childArgsEnv carries the arguments of a command line run in a child
@@ -42,18 +40,8 @@ func TestClosedTerminalEndsShellAudited(t *testing.T) {
 	// Closing the terminal window under "werkbank remote shell" sends a
 	// hang-up: the session still ends with the recording's SHA-256 and
 	// the signed end, so the log verifies.
-	t.Setenv(UserEnvVar, "anna")
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("SSH_AUTH_SOCK", "")
-	data := t.TempDir()
-	keyFile, pub := sshdtest.UserKey(t, t.TempDir(), "id", nil)
-	srv := sshdtest.Start(t, pub)
-	code, out, errOut := caseCLI(t, data, "new", "--title", "Druck hängt", "--customer", "Huber KG", "--priority", "2")
-	if code != 0 {
-		t.Fatalf("case new: %s", errOut)
-	}
-	id := strings.TrimSpace(out)
-	target := srv.Target(t)
+	f := newRemoteFixture(t)
+	data, keyFile, id, target := f.data, f.keyFile, f.caseID, f.target
 	if code, _, errOut := cliRun(t, "", "--data", data, "remote", "exec", "--case", id, "--reason", "r", "--identity", keyFile,
 		"--accept-new", target, "--", "true"); code != 0 {
 		t.Fatalf("accept host: %d %s", code, errOut)
@@ -108,7 +96,7 @@ func TestClosedTerminalEndsShellAudited(t *testing.T) {
 	}
 	stdin.Close()
 
-	code, out, errOut = cliRun(t, "", "--data", data, "audit", "verify", "--case", id)
+	code, out, errOut := cliRun(t, "", "--data", data, "audit", "verify", "--case", id)
 	if code != 0 || strings.Contains(out, "FAILED") || strings.Count(out, "OK ") != 2 {
 		t.Fatalf("verify after hang-up: %d %q %q (shell stderr: %s)", code, out, errOut, stderr.String())
 	}
