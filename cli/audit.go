@@ -38,6 +38,11 @@ exits 0 only when all check.`)
 	if *caseID != "" && len(files) > 0 {
 		return usagef("give either --case or files, not both")
 	}
+	for _, fp := range trust {
+		if err := remote.CheckFingerprint(fp); err != nil {
+			return usagef("--trust: %v", err)
+		}
+	}
 	dataDir, err := workspace.ResolveDir(e.dataFlag)
 	if err != nil {
 		return err

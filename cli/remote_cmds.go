@@ -54,7 +54,7 @@ func remoteExec(ctx context.Context, e *Env, args []string) (err error) {
 	if runErr != nil {
 		act = bridge.SessionActivity(s, set.who, cases.MsgRemoteFailed, "command", cmd, "error", runErr.Error())
 	}
-	logErr := logSession(ctx, e, set, rf.caseID, s, act)
+	logErr := logSession(context.WithoutCancel(ctx), e, set, rf.caseID, s, act)
 	if err := errors.Join(runErr, closeErr, logErr); err != nil {
 		return err
 	}

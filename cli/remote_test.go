@@ -212,6 +212,12 @@ func TestRemoteCommandLine(t *testing.T) {
 	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", "SHA256:abc", "Anna"); code != 1 || !strings.Contains(errOut, "not a key fingerprint") {
 		t.Fatalf("bad fingerprint: %d %q", code, errOut)
 	}
+	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "verify", "--trust", "SHA256:typo", good); code != 2 || !strings.Contains(errOut, "not a key fingerprint") {
+		t.Fatalf("--trust typo: %d %q", code, errOut)
+	}
+	if code, out, errOut = cliRun(t, "", "--data", colleague, "audit", "verify", "--trust", fp, good); code != 0 {
+		t.Fatalf("--trust: %d %q %q", code, out, errOut)
+	}
 	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", fp); code != 2 {
 		t.Fatalf("trust without a name: %d %q", code, errOut)
 	}

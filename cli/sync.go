@@ -16,6 +16,8 @@ import (
 	"werkbank/remote"
 	wsync "werkbank/sync"
 	"werkbank/workspace"
+
+	"golang.org/x/term"
 )
 
 // runServe runs "werkbank serve …": the central sync server, or with
@@ -249,9 +251,21 @@ const TokenEnvVar = "WERKBANK_SYNC_TOKEN"
 func (e *Env) syncToken(flag string) (string, error) {
 	switch flag {
 	case "-":
-		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("read the token from standard input: %w", err)
+		var line string
+		if in, ok := e.Stdin.(*os.File); ok && term.IsTerminal(int(in.Fd())) {
+			fmt.Fprint(e.Stderr, "Token: ")
+			b, err := term.ReadPassword(int(in.Fd())) // not shown on the screen
+			fmt.Fprintln(e.Stderr)
+			if err != nil {
+				return "", fmt.Errorf("read the token: %w", err)
+			}
+			line = string(b)
+		} else {
+			l, err := bufio.NewReader(e.Stdin).ReadString('\n')
+			if err != nil && !errors.Is(err, io.EOF) {
+				return "", fmt.Errorf("read the token from standard input: %w", err)
+			}
+			line = l
 		}
 		tok := strings.TrimSpace(line)
 		if tok == "" {

@@ -39,8 +39,10 @@ type Auth struct {
 }
 
 // methods returns the authentication methods for one endpoint and a
-// function that releases what they hold (the agent connection).
-func (a *Auth) methods(ep Endpoint, home string) ([]ssh.AuthMethod, func(), error) {
+// function that releases what they hold (the agent connection). hold is
+// called around each prompt (it pauses the handshake's deadline) and
+// returns the function that ends the pause.
+func (a *Auth) methods(ep Endpoint, home string, hold func() func()) ([]ssh.AuthMethod, func(), error) {
 	release := func() {}
 	var methods []ssh.AuthMethod
 	var agentSigners func() ([]ssh.Signer, error)
@@ -71,7 +73,7 @@ func (a *Auth) methods(ep Endpoint, home string) ([]ssh.AuthMethod, func(), erro
 			}
 			var skipped []error
 			for _, f := range files {
-				s, err := a.loadKey(f)
+				s, err := a.loadKey(f, hold)
 				if err != nil {
 					skipped = append(skipped, err)
 					if a.Warn != nil {
@@ -89,11 +91,13 @@ func (a *Auth) methods(ep Endpoint, home string) ([]ssh.AuthMethod, func(), erro
 	}
 	if a.KeyboardInteractive != nil {
 		methods = append(methods, ssh.KeyboardInteractive(func(name, instruction string, questions []string, echos []bool) ([]string, error) {
+			defer hold()()
 			return a.KeyboardInteractive(ep.User, ep.Host, instruction, questions, echos)
 		}))
 	}
 	if a.Password != nil {
 		methods = append(methods, ssh.PasswordCallback(func() (string, error) {
+			defer hold()()
 			return a.Password(ep.User, ep.Host)
 		}))
 	}
@@ -122,9 +126,9 @@ func (a *Auth) keyFiles(ep Endpoint, home string) []string {
 	return files
 }
 
-// loadKey reads a private key file, asking for its passphrase if it is
-// encrypted.
-func (a *Auth) loadKey(file string) (ssh.Signer, error) {
+// loadKey reads a private key file, asking for its passphrase (inside
+// hold) if it is encrypted.
+func (a *Auth) loadKey(file string, hold func() func()) (ssh.Signer, error) {
 	pem, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read key: %w", err)
@@ -135,7 +139,9 @@ func (a *Auth) loadKey(file string) (ssh.Signer, error) {
 		if a.Passphrase == nil {
 			return nil, fmt.Errorf("key %s is encrypted and no passphrase prompt is available", file)
 		}
+		release := hold()
 		pass, perr := a.Passphrase(file)
+		release()
 		if perr != nil {
 			return nil, fmt.Errorf("passphrase for %s: %w", file, perr)
 		}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -390,90 +389,13 @@ func (s *Session) transfer(ctx context.Context, sc *sftp.Client, p string, size 
 	return s.stallError(stalled(), err)
 }
 
-// closeSFTP closes the general SFTP client, which waits for the server to
-// close its channel: a hung server does not, and the watch cuts the
-// connection.
-func (s *Session) closeSFTP(sc *sftp.Client) {
-	client, err := s.client()
-	if err != nil {
-		sc.Close() // the connection is gone: nothing to wait for
-		return
-	}
-	stalled := s.watch(client, nil)
-	sc.Close() // an SFTP client's close reports nothing worth acting on
-	stalled()
-}
-
-// stat asks for a remote file's attributes, cutting the connection when
-// the answer does not come within the StallTimeout.
-func (s *Session) stat(sc *sftp.Client, p string) (fs.FileInfo, error) {
-	client, err := s.client()
-	if err != nil {
-		return nil, err
-	}
-	stalled := s.watch(client, nil)
-	st, err := sc.Stat(p)
-	return st, s.stallError(stalled(), err)
-}
-
-// watch cuts client when moved (nil: a single answer awaited) has not
-// grown for the StallTimeout: an SFTP server can hang while sshd still
-// answers the keep-alive probes, and closing the SFTP channel does not end
-// a read that waits for that server. The returned function ends the watch
-// and reports whether it cut; the collection then reconnects and resumes.
-func (s *Session) watch(client *ssh.Client, moved *atomic.Int64) func() bool {
-	if moved == nil {
-		moved = new(atomic.Int64)
-	}
-	return watchStall(moved, s.r.cfg.StallTimeout, func() { client.Close() })
-}
-
-// stallError says why err happened when the watch cut the connection.
-func (s *Session) stallError(stalled bool, err error) error {
-	if stalled && err != nil {
-		return fmt.Errorf("the SFTP server stalled: nothing came for %v (%w)", s.r.cfg.StallTimeout, err)
-	}
-	return err
-}
-
-// watchStall calls cut when moved has not changed for timeout, at most
-// once. The returned function stops the watch and reports whether cut was
-// called.
-func watchStall(moved *atomic.Int64, timeout time.Duration, cut func()) func() bool {
-	done := make(chan struct{})
-	var fired atomic.Bool
-	go func() {
-		tick := time.NewTicker(timeout / 8)
-		defer tick.Stop()
-		last, since := moved.Load(), time.Now()
-		for {
-			select {
-			case <-done:
-				return
-			case now := <-tick.C:
-				if n := moved.Load(); n != last {
-					last, since = n, now
-				} else if now.Sub(since) >= timeout {
-					fired.Store(true)
-					cut()
-					return
-				}
-			}
-		}
-	}()
-	return func() bool {
-		close(done)
-		return fired.Load()
-	}
-}
-
 // stream streams the rest of the file into w: over the fast path, and
 // with the general SFTP client where the server answers in a way the fast
 // path does not handle.
 func (s *Session) stream(ctx context.Context, client *ssh.Client, sc *sftp.Client, p string, size int64, w *hashWriter) error {
 	err := errFastPathOff
 	if !s.r.cfg.generalSFTP {
-		_, err = fastRead(ctx, client, p, w.done, size, s.readSize, w.h, fileOnly{w})
+		_, err = fastRead(ctx, client, p, w.done, size, s.readSize, w.h, fileOnly{w}, &w.moved)
 	}
 	switch {
 	case ctx.Err() != nil:

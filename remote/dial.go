@@ -102,29 +102,28 @@ func (r *Remote) dialHop(ctx context.Context, c *connection, ep Endpoint) (*ssh.
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("connect to %s: %w", ep.Addr(), err)
 	}
-	// The handshake must finish in time; jump-host channels have no
-	// deadlines, so a timer (or a cancelled ctx) closes the connection.
-	var timedOut bool
-	var mu sync.Mutex
-	stopTimer := context.AfterFunc(dctx, func() {
-		mu.Lock()
-		timedOut = true
-		mu.Unlock()
-		conn.Close()
-	})
+	// The handshake must finish in time, not counting the time the user
+	// takes to answer a prompt; jump-host channels have no deadlines, so
+	// a timer (or a cancelled ctx) closes the connection.
+	clock := startClock(timeout, func() { conn.Close() })
+	stopCancel := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stopCancel()
 	var key ssh.PublicKey
-	cb, err := r.policy.Callback(func(k ssh.PublicKey) { key = k })
+	cb, err := r.policy.Callback(func(k ssh.PublicKey) { key = k }, clock.hold)
 	if err != nil {
+		clock.stop()
 		conn.Close()
 		return nil, nil, nil, err
 	}
 	algs, err := r.policy.KnownAlgorithms(ep.Addr())
 	if err != nil {
+		clock.stop()
 		conn.Close()
 		return nil, nil, nil, err
 	}
-	methods, release, err := r.cfg.Auth.methods(ep, r.cfg.Home)
+	methods, release, err := r.cfg.Auth.methods(ep, r.cfg.Home, clock.hold)
 	if err != nil {
+		clock.stop()
 		conn.Close()
 		return nil, nil, nil, err
 	}
@@ -137,10 +136,7 @@ func (r *Remote) dialHop(ctx context.Context, c *connection, ep Endpoint) (*ssh.
 		Config:            ssh.Config{Ciphers: preferredCiphers},
 	}
 	sc, chans, reqs, err := ssh.NewClientConn(conn, ep.Addr(), cc)
-	stopped := stopTimer()
-	mu.Lock()
-	expired := timedOut
-	mu.Unlock()
+	expired := clock.stop()
 	if err != nil {
 		conn.Close()
 		release()
@@ -150,7 +146,7 @@ func (r *Remote) dialHop(ctx context.Context, c *connection, ep Endpoint) (*ssh.
 		}
 		return nil, nil, nil, err
 	}
-	if !stopped && expired {
+	if expired {
 		sc.Close()
 		release()
 		return nil, nil, nil, fmt.Errorf("connect to %s: no answer within %v", ep, timeout)
@@ -219,3 +215,64 @@ type verifiedHostError struct {
 
 func (e *verifiedHostError) Error() string { return e.err.Error() }
 func (e *verifiedHostError) Unwrap() error { return e.err }
+
+// handshakeClock closes a connection whose handshake has run for its
+// timeout, not counting the time the user spends on a prompt (a host key
+// to confirm, a passphrase, a password).
+type handshakeClock struct {
+	mu      sync.Mutex
+	timer   *time.Timer
+	left    time.Duration
+	since   time.Time
+	holds   int
+	expired bool
+	stopped bool
+}
+
+// startClock starts the clock; expire runs when the time is up.
+func startClock(timeout time.Duration, expire func()) *handshakeClock {
+	c := &handshakeClock{left: timeout, since: time.Now()}
+	c.timer = time.AfterFunc(timeout, func() {
+		c.mu.Lock()
+		if c.stopped || c.holds > 0 {
+			c.mu.Unlock()
+			return
+		}
+		c.expired = true
+		c.mu.Unlock()
+		expire()
+	})
+	return c
+}
+
+// hold pauses the clock until the returned function is called.
+func (c *handshakeClock) hold() func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.holds == 0 && !c.stopped && !c.expired {
+		c.timer.Stop()
+		c.left -= time.Since(c.since)
+	}
+	c.holds++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.holds--
+			if c.holds == 0 && !c.stopped && !c.expired {
+				c.since = time.Now()
+				c.timer.Reset(max(c.left, 0))
+			}
+		})
+	}
+}
+
+// stop ends the clock and reports whether the time had run out.
+func (c *handshakeClock) stop() (expired bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	c.timer.Stop()
+	return c.expired
+}

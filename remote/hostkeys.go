@@ -119,14 +119,16 @@ func (p *HostKeyPolicy) database() (ssh.HostKeyCallback, error) {
 }
 
 // Callback returns a host key callback for one connection. seen, if not
-// nil, receives the key that was accepted.
-func (p *HostKeyPolicy) Callback(seen func(ssh.PublicKey)) (ssh.HostKeyCallback, error) {
+// nil, receives the key that was accepted; hold, if not nil, is called
+// while the user is asked about an unknown host (it pauses the
+// handshake's deadline) and returns the function that ends the pause.
+func (p *HostKeyPolicy) Callback(seen func(ssh.PublicKey), hold func() func()) (ssh.HostKeyCallback, error) {
 	db, err := p.database()
 	if err != nil {
 		return nil, err
 	}
 	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
-		if err := p.check(db, hostname, remote, key); err != nil {
+		if err := p.check(db, hostname, remote, key, hold); err != nil {
 			return err
 		}
 		if seen != nil {
@@ -136,7 +138,7 @@ func (p *HostKeyPolicy) Callback(seen func(ssh.PublicKey)) (ssh.HostKeyCallback,
 	}, nil
 }
 
-func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote net.Addr, key ssh.PublicKey) error {
+func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote net.Addr, key ssh.PublicKey, hold func() func()) error {
 	err := db(hostname, remote, key)
 	if err == nil {
 		return nil
@@ -161,7 +163,12 @@ func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote ne
 	if p.Confirm == nil || p.AppFile == "" {
 		return unknown
 	}
+	release := func() {}
+	if hold != nil {
+		release = hold()
+	}
 	ok, err := p.Confirm(hostname, key)
+	release()
 	if err != nil {
 		return fmt.Errorf("confirm host key of %s: %w", hostname, err)
 	}

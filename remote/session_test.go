@@ -373,3 +373,48 @@ func TestCancelledExecEnds(t *testing.T) {
 	s.Close()
 	verifyOK(t, r, s.AuditPath)
 }
+
+func TestPromptsDoNotCountAgainstTheConnectTimeout(t *testing.T) {
+	// The user may take longer than the connect timeout to compare a
+	// fingerprint (or type a passphrase): the handshake waits for them.
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	r := env.remote(t, func(c *Config) {
+		c.ConnectTimeout = time.Second
+		c.ConfirmHost = func(string, ssh.PublicKey) (bool, error) {
+			time.Sleep(2 * time.Second)
+			return true, nil
+		}
+	})
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-9", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	verifyOK(t, r, s.AuditPath)
+}
+
+func TestHandshakeClock(t *testing.T) {
+	expired := make(chan struct{})
+	c := startClock(100*time.Millisecond, func() { close(expired) })
+	release := c.hold()
+	select {
+	case <-expired:
+		t.Fatal("expired while held")
+	case <-time.After(300 * time.Millisecond):
+	}
+	release()
+	release() // a second call changes nothing
+	select {
+	case <-expired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("did not expire after the hold")
+	}
+	if !c.stop() {
+		t.Fatal("stop does not report the expiry")
+	}
+	c = startClock(time.Hour, func() { t.Error("expired after stop") })
+	if c.stop() {
+		t.Fatal("stopped clock reports an expiry")
+	}
+}

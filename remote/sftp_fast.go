@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -41,8 +42,10 @@ var errShrank = errors.New("the remote file became shorter")
 // its own, into h (the hash) and w (the file): pipelined reads of readSize
 // bytes whose data goes from the channel straight to them, without the
 // general client's per-request goroutines and copies. Every byte given to
-// w was given to h before, in order. It returns the bytes written.
-func fastRead(ctx context.Context, client *ssh.Client, path string, offset, size int64, readSize int, h, w io.Writer) (int64, error) {
+// w was given to h before, in order. moved, if not nil, counts the bytes
+// as they arrive (for the stall watch: a slow link moves in pieces smaller
+// than a read). It returns the bytes written.
+func fastRead(ctx context.Context, client *ssh.Client, path string, offset, size int64, readSize int, h, w io.Writer, moved *atomic.Int64) (int64, error) {
 	sess, err := client.NewSession()
 	if err != nil {
 		return 0, fmt.Errorf("start SFTP: %w", err)
@@ -89,6 +92,9 @@ func fastRead(ctx context.Context, client *ssh.Client, path string, offset, size
 		return 0, errFastPathOff
 	}
 	handle := string(body[8 : 8+hlen])
+	if moved != nil {
+		out = countingReader{out, moved}
+	}
 	r := &fastReader{in: in, out: out, handle: handle, readSize: readSize, next: offset, end: size, nextID: 2}
 	n, rerr := r.run(h, w)
 	// Close the handle; the session closes anyway.
@@ -291,4 +297,16 @@ func statusError(body []byte) error {
 	default:
 		return fmt.Errorf("SFTP server: %s (code %d)", msg, code)
 	}
+}
+
+// countingReader adds the bytes read through it to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -64,6 +65,16 @@ func TrustedSigners(dataDir string) ([]TrustedSigner, error) {
 		return nil, fmt.Errorf("read trusted workstation keys: %w", err)
 	}
 	defer f.Close()
+	if runtime.GOOS != "windows" {
+		// Whoever can write the list decides which logs verify.
+		st, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("read trusted workstation keys: %w", err)
+		}
+		if st.Mode().Perm()&0o022 != 0 {
+			return nil, fmt.Errorf("%s can be changed by others (mode %v); it must be 0600", file, st.Mode().Perm())
+		}
+	}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -71,7 +82,7 @@ func TrustedSigners(dataDir string) ([]TrustedSigner, error) {
 			continue
 		}
 		fp, name, _ := strings.Cut(line, " ")
-		if err := checkFingerprint(fp); err != nil {
+		if err := CheckFingerprint(fp); err != nil {
 			return nil, fmt.Errorf("%s line %d: %w", file, n, err)
 		}
 		out = append(out, TrustedSigner{Fingerprint: fp, Name: strings.TrimSpace(name)})
@@ -100,7 +111,7 @@ func TrustedFingerprints(dataDir string) ([]string, error) {
 // that audit logs it signed (synced, or in a bundle) verify here. name
 // says whose key it is; a key trusted already is left as it is.
 func TrustSigner(dataDir, fingerprint, name string) error {
-	if err := checkFingerprint(fingerprint); err != nil {
+	if err := CheckFingerprint(fingerprint); err != nil {
 		return err
 	}
 	name = strings.Join(strings.Fields(name), " ")
@@ -136,8 +147,9 @@ func TrustSigner(dataDir, fingerprint, name string) error {
 	return nil
 }
 
-// checkFingerprint accepts an OpenSSH SHA-256 key fingerprint.
-func checkFingerprint(fp string) error {
+// CheckFingerprint accepts an OpenSSH SHA-256 key fingerprint
+// ("SHA256:" and 43 characters of unpadded base64).
+func CheckFingerprint(fp string) error {
 	b64, ok := strings.CutPrefix(fp, "SHA256:")
 	if raw, err := base64.RawStdEncoding.DecodeString(b64); !ok || err != nil || len(raw) != 32 {
 		return fmt.Errorf("%q is not a key fingerprint (SHA256: and 43 characters, as 'werkbank audit key' prints it)", fp)

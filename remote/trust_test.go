@@ -45,8 +45,19 @@ func TestTrustedSigners(t *testing.T) {
 		t.Fatalf("signers %v, want %v", signers, want)
 	}
 
-	// A damaged file is reported with its line, not half read.
+	// A list others may change is refused.
 	file := filepath.Join(dir, filepath.FromSlash(TrustedKeysFile))
+	if err := os.Chmod(file, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TrustedSigners(dir); err == nil || !strings.Contains(err.Error(), "changed by others") {
+		t.Fatalf("writable list: %v", err)
+	}
+	if err := os.Chmod(file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// A damaged file is reported with its line, not half read.
 	if err := os.WriteFile(file, []byte("# team\n"+anna+" Anna\nnonsense Bob\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
