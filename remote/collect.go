@@ -139,13 +139,7 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 		}
 		matches := []string{p}
 		if strings.ContainsAny(p, "*?[") {
-			client, err := s.client()
-			if err != nil {
-				return res, err
-			}
-			stalled := s.watch(client, nil)
-			m, err := sc.Glob(p)
-			err = s.stallError(stalled(), err)
+			m, err := s.glob(ctx, &sc, connect, p)
 			if err == nil && len(m) == 0 {
 				err = errors.New("no file matches")
 			}
@@ -184,6 +178,29 @@ func collectErrs(res *CollectResult) []error {
 		errs = append(errs, f)
 	}
 	return errs
+}
+
+// glob expands a pattern, reconnecting after cuts (a stalled server's
+// included).
+func (s *Session) glob(ctx context.Context, sc **sftp.Client, connect func() error, p string) ([]string, error) {
+	for attempt := 0; ; attempt++ {
+		client, err := s.client()
+		if err != nil {
+			return nil, err
+		}
+		stalled := s.watch(client, nil)
+		m, err := (*sc).Glob(p)
+		err = s.stallError(stalled(), err)
+		if err == nil || ctx.Err() != nil || !retryable(err) || attempt >= s.r.cfg.Reconnects {
+			return m, err
+		}
+		if rerr := s.reconnect(ctx, err); rerr != nil {
+			return nil, fmt.Errorf("%w; reconnect failed: %w", err, rerr)
+		}
+		if cerr := connect(); cerr != nil {
+			return nil, fmt.Errorf("%w; reconnect failed: %w", err, cerr)
+		}
+	}
 }
 
 // collectFile fetches one file, reconnecting after cuts.
