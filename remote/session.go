@@ -100,7 +100,10 @@ func (r *Remote) Open(ctx context.Context, req SessionRequest) (*Session, error)
 func (s *Session) fail(err error) {
 	ev := Event{Type: EventError, Error: err.Error()}
 	if vh := (*verifiedHostError)(nil); errors.As(err, &vh) {
-		ev.Route, ev.HostKeyType, ev.HostKey = vh.Host, vh.Key.Type(), ssh.FingerprintSHA256(vh.Key)
+		// The key is the one of the hop that failed (the target or a jump
+		// host): the event names it beside the whole route.
+		ev.Route, ev.HostKeyType, ev.HostKey = s.Route.String(), vh.Key.Type(), ssh.FingerprintSHA256(vh.Key)
+		ev.Error = fmt.Sprintf("at %s (host key %s): %s", vh.Host, ev.HostKey, ev.Error)
 	}
 	_ = s.audit.Append(ev) // the end below reports a broken audit
 	_ = s.audit.End(Event{Error: err.Error()})
