@@ -15,7 +15,6 @@ import (
 
 	"werkbank/cases"
 	"werkbank/kb"
-	"werkbank/remote"
 	"werkbank/remote/sshdtest"
 )
 
@@ -23,7 +22,6 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	srv := startUserSSHD(t)
 
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
-	makeWorkstationKey(t, h)
 	ctx := context.Background()
 	c, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Druckjob hängt", Customer: "Huber KG", Priority: 2, By: "tester"})
 	if err != nil {
@@ -105,17 +103,6 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	}
 }
 
-// makeWorkstationKey creates the audit signing key before the remote
-// screen verifies in the background: a first session and a verification
-// at the same moment may each create a key, and the session's signer is
-// then not the key on disk (remote.LoadWorkstationKey is not atomic).
-func makeWorkstationKey(t *testing.T, h *harness) {
-	t.Helper()
-	if _, err := remote.LoadWorkstationKey(filepath.Join(h.u.ws.Dir, remote.WorkstationKeyFile)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writeShot saves the window as a PNG (for a look at the layout).
 func writeShot(t *testing.T, h *harness, file string) { writeCanvas(t, h.w.Canvas(), file) }
 
@@ -134,7 +121,6 @@ func writeCanvas(t *testing.T, c fyne.Canvas, file string) {
 func TestInAppShellTerminal(t *testing.T) {
 	srv := startUserSSHD(t)
 	h := newHarnessSeeded(t, kb.RoleSpecialist, false)
-	makeWorkstationKey(t, h)
 	if err := os.WriteFile(filepath.Join(h.u.ws.Dir, "known_hosts"), []byte(srv.KnownHostsLine()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +229,6 @@ func TestRemoteCommandCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	makeWorkstationKey(t, h)
 	h.u.openRemoteFor(c.ID)
 	h.wait("the case chosen", func() bool { return h.u.rs != nil && h.u.rs.selectedCase() == c.ID })
 	rs := h.u.rs
