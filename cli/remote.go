@@ -56,7 +56,7 @@ func (rf *remoteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&rf.reason, "reason", "", "the customer's consent or ticket reference (required)")
 	fs.Var(&rf.identities, "identity", "private key file (repeatable)")
 	fs.Var(&rf.knownHosts, "known-hosts", "read-only known_hosts file instead of ~/.ssh/known_hosts (repeatable)")
-	fs.BoolVar(&rf.acceptNew, "accept-new", false, "accept and remember the key of a host that is not known yet")
+	fs.BoolVar(&rf.acceptNew, "accept-new", false, "accept and remember the key of a host that is not known yet (on a terminal you are asked; $WERKBANK_BATCH=1 never asks)")
 	fs.StringVar(&rf.jump, "jump", "", "jump hosts USER@HOST[:PORT],… (overrides ProxyJump; \"none\" disables it)")
 	fs.StringVar(&rf.sshConfig, "ssh-config", "", "OpenSSH client configuration (default ~/.ssh/config; \"none\" for none)")
 	fs.DurationVar(&rf.timeout, "timeout", 20*time.Second, "time allowed to connect and log in, per host")
@@ -180,8 +180,8 @@ func remoteConfig(e *Env, rf *remoteFlags, dataDir, who string) (remote.Config, 
 	}
 	cfg.Auth = remote.Auth{Agent: true, IdentityFiles: rf.identities, DefaultIdentities: true,
 		Warn: func(msg string) { fmt.Fprintf(e.Stderr, "werkbank: %s\n", msg) }}
-	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-		p := &ttyPrompt{tty: tty}
+	if in, out, err := openTTY(); err == nil && os.Getenv(BatchEnvVar) == "" {
+		p := &ttyPrompt{in: in, out: out}
 		cfg.Auth.Passphrase = p.passphrase
 		cfg.Auth.Password = p.password
 		cfg.Auth.KeyboardInteractive = p.challenge
@@ -194,17 +194,22 @@ func remoteConfig(e *Env, rf *remoteFlags, dataDir, who string) (remote.Config, 
 	return cfg, nil
 }
 
+// BatchEnvVar, when set to anything, keeps the remote commands from asking
+// on the terminal (host keys, passphrases, passwords), as OpenSSH's
+// BatchMode: for scripts, and for tests run from a terminal.
+const BatchEnvVar = "WERKBANK_BATCH"
+
 // ttyPrompt asks for secrets on the controlling terminal without echo.
 // The process keeps the terminal open until it exits.
-type ttyPrompt struct{ tty *os.File }
+type ttyPrompt struct{ in, out *os.File }
 
 func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
-	fmt.Fprint(p.tty, prompt)
+	fmt.Fprint(p.out, prompt)
 	if echo {
 		var b []byte
 		buf := make([]byte, 1)
 		for {
-			n, err := p.tty.Read(buf)
+			n, err := p.in.Read(buf)
 			if err != nil {
 				return "", fmt.Errorf("read answer: %w", err)
 			}
@@ -214,8 +219,8 @@ func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
 			b = append(b, buf[:n]...)
 		}
 	}
-	secret, err := term.ReadPassword(int(p.tty.Fd()))
-	fmt.Fprintln(p.tty)
+	secret, err := term.ReadPassword(int(p.in.Fd()))
+	fmt.Fprintln(p.out)
 	if err != nil {
 		return "", fmt.Errorf("read secret: %w", err)
 	}
@@ -225,7 +230,7 @@ func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
 // confirmHost shows an unknown host's key fingerprint and asks whether to
 // trust it; only "yes" does.
 func (p *ttyPrompt) confirmHost(host string, key ssh.PublicKey) (bool, error) {
-	fmt.Fprintf(p.tty, "The authenticity of host %s can't be established.\n%s key fingerprint is %s.\n",
+	fmt.Fprintf(p.out, "The authenticity of host %s can't be established.\n%s key fingerprint is %s.\n",
 		host, key.Type(), ssh.FingerprintSHA256(key))
 	for {
 		answer, err := p.read("Are you sure you want to continue connecting (yes/no)? ", true)
@@ -252,7 +257,7 @@ func (p *ttyPrompt) password(user, host string) (string, error) {
 
 func (p *ttyPrompt) challenge(user, host, instruction string, questions []string, echos []bool) ([]string, error) {
 	if instruction != "" {
-		fmt.Fprintf(p.tty, "%s@%s: %s\n", user, host, instruction)
+		fmt.Fprintf(p.out, "%s@%s: %s\n", user, host, instruction)
 	}
 	answers := make([]string, len(questions))
 	for i, q := range questions {

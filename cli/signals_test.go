@@ -33,6 +33,8 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
+	// Tests run from a terminal must not ask on it.
+	os.Setenv(BatchEnvVar, "1")
 	os.Exit(m.Run())
 }
 
