@@ -86,21 +86,24 @@ func revisionLabel(r kb.Revision, withNote bool) string {
 	s := lang.X("kb.hist.rev", "Revision {{.N}} · {{.At}} · {{.By}} · {{.St}}", map[string]any{
 		"N": r.Rev, "At": r.At.Local().Format("2006-01-02 15:04"), "By": r.By, "St": articleStatusLabel(r.Status)})
 	if withNote && r.Note != "" {
-		s += " · " + revisionNote(r.Note)
+		s += " · " + revisionNote(r)
 	}
 	return s
 }
 
 // revisionNote is a revision's note; one that Werkbank wrote is shown in
 // the user's language.
-func revisionNote(n string) string {
-	if src, ok := strings.CutPrefix(n, kb.NoteImported); ok {
-		return lang.X("kb.hist.imported", "imported from {{.S}}", map[string]any{"S": src})
+func revisionNote(r kb.Revision) string {
+	switch {
+	case r.NoteCode == kb.NoteImported && len(r.NoteArgs) == 1:
+		return lang.X("kb.hist.imported", "imported from {{.S}}", map[string]any{"S": r.NoteArgs[0]})
+	case r.NoteCode == kb.NoteRestored && len(r.NoteArgs) == 1:
+		return lang.X("kb.hist.restored", "restored revision {{.N}}", map[string]any{"N": r.NoteArgs[0]})
+	case r.NoteCode == kb.NoteStatus && len(r.NoteArgs) == 2:
+		return lang.X("kb.hist.status", "status {{.From}} → {{.To}}", map[string]any{
+			"From": articleStatusLabel(kb.Status(r.NoteArgs[0])), "To": articleStatusLabel(kb.Status(r.NoteArgs[1]))})
 	}
-	if rev, ok := strings.CutPrefix(n, kb.NoteRestored); ok {
-		return lang.X("kb.hist.restored", "restored revision {{.N}}", map[string]any{"N": rev})
-	}
-	return n
+	return r.Note
 }
 
 // load fetches the revisions in the background.

@@ -647,16 +647,21 @@ func TestArticleHTMLExport(t *testing.T) {
 
 func TestRevisionNotesInTheUsersLanguage(t *testing.T) {
 	// The notes Werkbank writes into an article's history read German in
-	// a German window; a user's own note stays as written.
+	// a German window; a user's own note stays as written, even one that
+	// looks like a system note.
 	newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
-	for note, want := range map[string]string{
-		kb.NoteRestored + "3":                "Revision 3 wiederhergestellt",
-		kb.NoteImported + "erp/drucker.md":   "importiert aus erp/drucker.md",
-		"Kalender-Hinweis ergänzt":           "Kalender-Hinweis ergänzt",
-		"restored the paragraph on printers": "restored the paragraph on printers",
+	for _, c := range []struct {
+		r    kb.Revision
+		want string
+	}{
+		{kb.Revision{Note: "restored revision 3", NoteCode: kb.NoteRestored, NoteArgs: []string{"3"}}, "Revision 3 wiederhergestellt"},
+		{kb.Revision{Note: "imported from erp/drucker.md", NoteCode: kb.NoteImported, NoteArgs: []string{"erp/drucker.md"}}, "importiert aus erp/drucker.md"},
+		{kb.Revision{Note: "status review → published", NoteCode: kb.NoteStatus, NoteArgs: []string{"review", "published"}}, "Status In Prüfung → Veröffentlicht"},
+		{kb.Revision{Note: "Kalender-Hinweis ergänzt"}, "Kalender-Hinweis ergänzt"},
+		{kb.Revision{Note: "restored revision after review"}, "restored revision after review"},
 	} {
-		if got := revisionNote(note); got != want {
-			t.Errorf("%q: %q, want %q", note, got, want)
+		if got := revisionNote(c.r); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
 		}
 	}
 }

@@ -170,7 +170,7 @@ func (s *Store) importChunk(ctx context.Context, c parsedChunk, opt ImportOption
 			}
 			seen[a.ID] = name
 		}
-		ops = append(ops, saveOp{a: a, note: NoteImported + a.Source, onlyIfChanged: true, keepUpdated: true})
+		ops = append(ops, saveOp{a: a, note: revNote{"imported from " + a.Source, NoteImported, []string{a.Source}}, onlyIfChanged: true, keepUpdated: true})
 		paths = append(paths, name)
 	}
 	if len(ops) == 0 {

@@ -13,21 +13,34 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Notes of the revisions Werkbank writes itself, followed by the source
-// path or the revision number; the app shows them in its user's language.
+// Codes of the notes Werkbank writes itself (Revision.NoteCode), with
+// their values (Revision.NoteArgs); the app shows them in its user's
+// language, Note has the English text.
 const (
-	NoteImported = "imported from "
-	NoteRestored = "restored revision "
+	NoteImported = "imported" // source path
+	NoteRestored = "restored" // revision number
+	NoteStatus   = "status"   // old status, new status
 )
+
+// revNote is the note of a revision: its text and, for a note Werkbank
+// writes, its code and values.
+type revNote struct {
+	text, code string
+	args       []string
+}
 
 // Revision describes one saved version of an article.
 type Revision struct {
-	Rev    int
-	At     time.Time
-	By     string
-	Note   string
-	Status Status
-	Title  string
+	Rev  int
+	At   time.Time
+	By   string
+	Note string
+	// NoteCode and NoteArgs are set when Werkbank wrote the note (one of
+	// the Note* codes).
+	NoteCode string
+	NoteArgs []string
+	Status   Status
+	Title    string
 }
 
 // revisionRecord is the value in bucketRevisions.
@@ -37,6 +50,8 @@ type revisionRecord struct {
 	By     string    `json:"b"`
 	Role   Role      `json:"r,omitempty"`
 	Note   string    `json:"n,omitempty"`
+	Code   string    `json:"c,omitempty"`
+	Args   []string  `json:"x,omitempty"`
 	Status Status    `json:"s"`
 }
 
@@ -61,7 +76,8 @@ func (s *Store) History(ctx context.Context, id string) ([]Revision, error) {
 			if err != nil {
 				return fmt.Errorf("revision %d: %w", h.Rev, err)
 			}
-			out = append(out, Revision{Rev: h.Rev, At: h.rec.At, By: h.rec.By, Note: h.rec.Note, Status: h.rec.Status, Title: a.Title})
+			out = append(out, Revision{Rev: h.Rev, At: h.rec.At, By: h.rec.By, Note: h.rec.Note,
+				NoteCode: h.rec.Code, NoteArgs: h.rec.Args, Status: h.rec.Status, Title: a.Title})
 		}
 		return nil
 	})
@@ -106,7 +122,7 @@ func (s *Store) Restore(ctx context.Context, id string, rev int, by User) (Artic
 	if rev < 1 {
 		return Article{}, fmt.Errorf("restore revision %d of %s: %w", rev, id, ErrNotFound)
 	}
-	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id}, note: NoteRestored + strconv.Itoa(rev), restore: rev}, by)
+	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id}, note: revNote{fmt.Sprintf("restored revision %d", rev), NoteRestored, []string{strconv.Itoa(rev)}}, restore: rev}, by)
 	if err != nil {
 		return a, fmt.Errorf("restore revision %d of %s: %w", rev, id, err)
 	}

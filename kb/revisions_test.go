@@ -41,8 +41,11 @@ func TestHistoryRevisionRestore(t *testing.T) {
 		t.Fatalf("Restore = %+v, %v", restored, err)
 	}
 	h, _ = s.History(ctx, "kb-7")
-	if len(h) != 4 || h[3].Note != "restored revision 1" {
+	if len(h) != 4 || h[3].Note != "restored revision 1" || h[3].NoteCode != NoteRestored || len(h[3].NoteArgs) != 1 || h[3].NoteArgs[0] != "1" {
 		t.Fatalf("history after restore = %+v", h)
+	}
+	if h[0].NoteCode != "" { // a user's note has no code
+		t.Fatalf("user note with a code: %+v", h[0])
 	}
 	cur, _ := s.Get(ctx, "kb-7")
 	if cur.Rev != 4 || cur.Body != bodies[0] {

@@ -21,7 +21,7 @@ import (
 //     revision's content and the feed from which the index catches up. Keys
 //     only grow, so writes append at the end of the B+tree.
 //   - kb.revisions: id + 0x00 + revision (4 bytes, big endian) → JSON of a
-//     revisionRecord (who, when, note, status, content sequence). An
+//     revisionRecord (who, when, note with its code, status, content sequence). An
 //     article's last entry is its current revision (see heads.go); the
 //     records are small, so the keys that arrive in random order touch few
 //     pages.

@@ -166,7 +166,7 @@ func (f Filter) match(a Article) bool {
 // fails, Save returns the stored article together with the error; the
 // index catches up on the next write or Open.
 func (s *Store) Save(ctx context.Context, a Article, by User, note string) (Article, error) {
-	out, err := s.saveOne(ctx, saveOp{a: a, note: note}, by)
+	out, err := s.saveOne(ctx, saveOp{a: a, note: revNote{text: note}}, by)
 	if err != nil {
 		return out, fmt.Errorf("save article %s: %w", a.ID, err)
 	}
@@ -208,7 +208,7 @@ const batchSize = 2000
 // saveOp is one article to save.
 type saveOp struct {
 	a    Article
-	note string
+	note revNote
 	// onlyIfChanged skips the save when the article's content equals the
 	// current revision (re-import of an unchanged file).
 	onlyIfChanged bool
@@ -338,7 +338,7 @@ func dedupeLast(arts []Article) []Article {
 
 // putRevision writes article a, saved as change seq, as its new head and
 // revision.
-func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string, at time.Time) error {
+func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note revNote, at time.Time) error {
 	content, err := encodeContent(a)
 	if err != nil {
 		return err
@@ -350,7 +350,8 @@ func putRevision(tx *bolt.Tx, seq uint64, a Article, by User, note string, at ti
 	if err := changes.Put(u64(seq), content); err != nil {
 		return fmt.Errorf("store article %s: %w", a.ID, err)
 	}
-	rec, err := json.Marshal(revisionRecord{Seq: seq, At: at, By: by.Name, Role: by.Role, Note: note, Status: a.Status})
+	rec, err := json.Marshal(revisionRecord{Seq: seq, At: at, By: by.Name, Role: by.Role,
+		Note: note.text, Code: note.code, Args: note.args, Status: a.Status})
 	if err != nil {
 		return fmt.Errorf("encode revision of %s: %w", a.ID, err)
 	}
