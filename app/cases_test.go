@@ -355,13 +355,7 @@ func TestContractEditor(t *testing.T) {
 }
 
 func TestCaseDialogsSpeakGerman(t *testing.T) {
-	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
-	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
-		t.Fatal(err)
-	}
-	h.u.selectScreen("cases")
-	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
-	s := h.u.cs
+	h, s := germanDemoCases(t)
 	selectCase(h, s, "Produktion steht")
 	// The checklist of the escalation names what is missing in German.
 	s.escalateDialog()
@@ -416,13 +410,7 @@ func TestSystemTextsInTheUsersLanguage(t *testing.T) {
 }
 
 func TestCaseActionOpensRemoteSession(t *testing.T) {
-	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
-	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
-		t.Fatal(err)
-	}
-	h.u.selectScreen("cases")
-	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
-	s := h.u.cs
+	h, s := germanDemoCases(t)
 	it := selectCase(h, s, "Produktion steht")
 	act := button(s.detail, "Fernwartung…")
 	if act == nil || act.Disabled() {
@@ -456,4 +444,17 @@ func TestCaseActionOpensRemoteSession(t *testing.T) {
 		}
 	}
 	t.Fatal("the demo cases have no closed case")
+}
+
+// germanDemoCases opens the cases screen of a German window on the demo
+// cases.
+func germanDemoCases(t *testing.T) (*harness, *casesScreen) {
+	t.Helper()
+	h := newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	if _, err := h.u.cases.SeedDemo(context.Background(), assets.Demo); err != nil {
+		t.Fatal(err)
+	}
+	h.u.selectScreen("cases")
+	h.wait("the case list", func() bool { return h.u.cs != nil && len(h.u.cs.items) > 0 })
+	return h, h.u.cs
 }
