@@ -183,3 +183,48 @@ func TestJumpHost(t *testing.T) {
 	}
 	s.Close()
 }
+
+func TestShellDroppedConnection(t *testing.T) {
+	// The network drops in the middle of a shell: it ends with an error,
+	// its recording's hash and the failure are on record, the log verifies.
+	env := newTestEnv(t)
+	srv := startSSHD(t, env.pub)
+	proxy := startProxy(t, srv.Addr())
+	env.trustAs(t, proxy.Addr(), srv.HostKey)
+	r := env.remote(t, func(c *Config) { c.KeepAlive = 100 * time.Millisecond })
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-22", Reason: "r", Target: currentUser(t) + "@" + proxy.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	sh, err := s.Shell(context.Background(), ShellOptions{Stdin: inR, Stdout: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(inW, "echo RE''ADY\n")
+	waitFor(t, out, "READY")
+	proxy.Cut()
+	done := make(chan error, 1)
+	go func() { done <- sh.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a dropped shell reported success")
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the shell did not end after the connection dropped")
+	}
+	s.Close()
+	var end *Event
+	for _, ev := range readEvents(t, s.AuditPath) {
+		if ev.Type == EventShellEnd {
+			end = &ev
+		}
+	}
+	if end == nil || end.SHA256 == "" || end.Error == "" {
+		t.Fatalf("shell end %+v", end)
+	}
+	verifyOK(t, r, s.AuditPath)
+}
