@@ -87,7 +87,7 @@ func buildRemoteScreen(u *ui) fyne.CanvasObject {
 	s.target = widget.NewEntry()
 	s.target.SetPlaceHolder(lang.X("remote.target.placeholder", "user@host:port or a host from ~/.ssh/config"))
 	s.jump = widget.NewEntry()
-	s.jump.SetPlaceHolder(lang.X("remote.jump.placeholder", "Optional: user@host:port,… instead of the ProxyJump of ~/.ssh/config (“none”: direct)"))
+	s.jump.SetPlaceHolder(lang.X("remote.jump.placeholder", "optional, else the ProxyJump of ~/.ssh/config (“none”: direct)"))
 	s.reason = widget.NewEntry()
 	s.reason.SetPlaceHolder(lang.X("remote.reason.placeholder", "Customer's consent or ticket reference"))
 	s.command = widget.NewEntry()
