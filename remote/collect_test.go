@@ -355,7 +355,7 @@ func TestCollectResumesAfterStalledSFTPServer(t *testing.T) {
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := sshdtest.StartWithSFTP(t, script, env.pub)
+	srv := sshdtest.StartWith(t, sshdtest.Options{SFTP: script}, env.pub)
 	env.trust(t, srv)
 	r := env.remote(t, func(c *Config) {
 		c.StallTimeout = 400 * time.Millisecond
@@ -401,7 +401,7 @@ func TestCollectFromGarbageSFTPServer(t *testing.T) {
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := sshdtest.StartWithSFTP(t, script, env.pub)
+	srv := sshdtest.StartWith(t, sshdtest.Options{SFTP: script}, env.pub)
 	env.trust(t, srv)
 	r := env.remote(t, func(c *Config) { c.StallTimeout = time.Second })
 	s, err := r.Open(context.Background(), SessionRequest{Case: "C-16", Reason: "r", Target: srv.Target(t)})

@@ -149,6 +149,10 @@ func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote ne
 			ssh.FingerprintSHA256(key), revoked.Revoked.Filename, revoked.Revoked.Line)
 	}
 	var ke *knownhosts.KeyError
+	if cert, ok := key.(*ssh.Certificate); ok && !errors.As(err, &ke) {
+		return fmt.Errorf("host %s presented a host certificate (signed by CA %s) that no @cert-authority line in known_hosts accepts: %w",
+			hostname, ssh.FingerprintSHA256(cert.SignatureKey), err)
+	}
 	if !errors.As(err, &ke) {
 		return fmt.Errorf("check host key of %s: %w", hostname, err)
 	}
@@ -203,8 +207,10 @@ func (p *HostKeyPolicy) remember(hostname string, key ssh.PublicKey) error {
 }
 
 // KnownAlgorithms returns the host key algorithms to ask hostname ("host:port")
-// for, so that a server with several keys presents one that is on record.
-// It returns nil when the host is unknown (any algorithm will do).
+// for, so that a server with several keys presents one that is on record:
+// certificates first when an @cert-authority line covers the host, and
+// for an unknown host plain keys only, whose fingerprint the user can
+// confirm.
 func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
 	db, err := p.database()
 	if err != nil {
@@ -231,13 +237,47 @@ func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
 			}
 		}
 	}
+	var plain []string
 	for _, w := range ke.Want {
+		ca, err := isCertAuthorityLine(w.Filename, w.Line)
+		if err != nil {
+			return nil, err
+		}
+		if ca {
+			// The host is to show a certificate signed by this CA.
+			add(ssh.CertAlgoED25519v01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01, ssh.CertAlgoECDSA521v01,
+				ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01)
+			continue
+		}
 		switch t := w.Key.Type(); t {
 		case ssh.KeyAlgoRSA:
-			add(ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
+			plain = append(plain, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
 		default:
-			add(t)
+			plain = append(plain, t)
 		}
 	}
+	add(plain...)
+	if len(algs) == 0 {
+		// Unknown host: ask for a plain key, whose fingerprint the user
+		// can confirm; a certificate from an unknown CA could only fail.
+		add(ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+			ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256)
+	}
 	return algs, nil
+}
+
+// isCertAuthorityLine reports whether line n (from 1) of a known_hosts
+// file is an @cert-authority line: x/crypto lists a CA's key among the
+// keys it wants from the host, but the host shows a certificate, not that
+// key.
+func isCertAuthorityLine(file string, n int) (bool, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false, fmt.Errorf("read known hosts: %w", err)
+	}
+	lines := strings.Split(string(data), "\n")
+	if n < 1 || n > len(lines) {
+		return false, nil
+	}
+	return strings.HasPrefix(strings.TrimSpace(lines[n-1]), "@cert-authority"), nil
 }

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"werkbank/remote/sshdtest"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -416,5 +418,62 @@ func TestHandshakeClock(t *testing.T) {
 	c = startClock(time.Hour, func() { t.Error("expired after stop") })
 	if c.stop() {
 		t.Fatal("stopped clock reports an expiry")
+	}
+}
+
+func TestHostCertificateTrustedByCA(t *testing.T) {
+	// A host that presents a certificate signed by a CA the known_hosts
+	// file trusts (@cert-authority) needs no key of its own on record.
+	env := newTestEnv(t)
+	ca := filepath.Join(t.TempDir(), "host_ca")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ca).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v: %s", err, out)
+	}
+	srv := sshdtest.StartWith(t, sshdtest.Options{HostCA: ca}, env.pub)
+	caPub, err := os.ReadFile(ca + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(env.data, "known_hosts"), []byte("@cert-authority "+knownhosts.Normalize(srv.Addr())+" "+string(caPub)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := env.remote(t, nil)
+	s, err := r.Open(context.Background(), SessionRequest{Case: "C-10", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	verifyOK(t, r, s.AuditPath)
+
+	// Another CA's certificate is refused.
+	other := filepath.Join(t.TempDir(), "other_ca")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v: %s", err, out)
+	}
+	otherPub, _ := os.ReadFile(other + ".pub")
+	if err := os.WriteFile(filepath.Join(env.data, "known_hosts"), []byte("@cert-authority "+knownhosts.Normalize(srv.Addr())+" "+string(otherPub)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = env.remote(t, nil)
+	_, err = r.Open(context.Background(), SessionRequest{Case: "C-10", Reason: "r", Target: srv.Target(t)})
+	if err == nil || !strings.Contains(err.Error(), "@cert-authority") {
+		t.Fatalf("a certificate of an untrusted CA: %v", err)
+	}
+
+	// Without any line for the host, its plain key is shown to confirm.
+	if err := os.Remove(filepath.Join(env.data, "known_hosts")); err != nil {
+		t.Fatal(err)
+	}
+	var shown string
+	r = env.remote(t, func(c *Config) {
+		c.ConfirmHost = func(_ string, key ssh.PublicKey) (bool, error) { shown = ssh.FingerprintSHA256(key); return true, nil }
+	})
+	s, err = r.Open(context.Background(), SessionRequest{Case: "C-10", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if shown != ssh.FingerprintSHA256(srv.HostKey) {
+		t.Fatalf("confirmed %q, the host key is %s", shown, ssh.FingerprintSHA256(srv.HostKey))
 	}
 }

@@ -64,14 +64,26 @@ func (b *syncBuffer) String() string {
 // test is skipped when sshd is not installed; the server stops at cleanup.
 func Start(t testing.TB, authorized ...ssh.PublicKey) *Server {
 	t.Helper()
-	return StartWithSFTP(t, "internal-sftp", authorized...)
+	return StartWith(t, Options{}, authorized...)
 }
 
-// StartWithSFTP is Start with another SFTP subsystem command (sshd_config's
-// "Subsystem sftp"), e.g. a script around /usr/lib/openssh/sftp-server
-// that misbehaves.
-func StartWithSFTP(t testing.TB, sftpCommand string, authorized ...ssh.PublicKey) *Server {
+// Options change the test server.
+type Options struct {
+	// SFTP is the SFTP subsystem command (sshd_config's "Subsystem sftp"),
+	// e.g. a script around /usr/lib/openssh/sftp-server that misbehaves;
+	// default internal-sftp.
+	SFTP string
+	// HostCA, if set, is a CA private key file (ssh-keygen) that signs the
+	// host key: the server presents a host certificate for 127.0.0.1.
+	HostCA string
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, opt Options, authorized ...ssh.PublicKey) *Server {
 	t.Helper()
+	if opt.SFTP == "" {
+		opt.SFTP = "internal-sftp"
+	}
 	if !supported {
 		t.Skip("the OpenSSH test servers need a Unix system")
 	}
@@ -118,7 +130,15 @@ PubkeyAuthentication yes
 AllowTcpForwarding yes
 UseDNS no
 LogLevel ERROR
-`, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"), sftpCommand)
+`, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"), opt.SFTP)
+	if opt.HostCA != "" {
+		out, err := exec.Command("ssh-keygen", "-q", "-s", opt.HostCA, "-I", "werkbank-test-host", "-h", "-n", "127.0.0.1",
+			hostKeyFile+".pub").CombinedOutput()
+		if err != nil {
+			t.Fatalf("sign the host key: %v: %s", err, out)
+		}
+		cfg += "HostCertificate " + hostKeyFile + "-cert.pub\n"
+	}
 	if err := os.WriteFile(s.config, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
