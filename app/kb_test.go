@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -220,100 +218,6 @@ func TestMarkdownTableImageAndBlocks(t *testing.T) {
 	}
 }
 
-func TestEditSaveHistoryDiffRestore(t *testing.T) {
-	h := newHarness(t, kb.RoleSpecialist)
-	s := h.u.kbs
-	v := h.openArticle("kb-fibu-001")
-	test.Tap(v.edit)
-	if s.root.Objects[0] == s.browse {
-		t.Fatal("the editor did not open")
-	}
-	e := findEditor(t, h)
-	if !strings.Contains(strings.Join(texts(e.root), "\n"), "saved as a draft") {
-		t.Error("a specialist editing a published article is not told it becomes a draft")
-	}
-	// Unsaved changes: closing asks, and "No" keeps the editor.
-	test.Type(e.body, "Neue Zeile: Periode im Kalender prüfen.\n")
-	if !e.dirty || h.u.unsaved == nil || !h.u.unsaved() {
-		t.Fatal("typing did not mark the editor dirty")
-	}
-	h.wait("preview", func() bool { return has(texts(e.preview), "Neue Zeile: Periode im Kalender prüfen.") })
-	test.Tap(e.cancel)
-	if !strings.Contains(h.dialogText(), "Discard your changes") {
-		t.Fatalf("no unsaved-changes warning, dialog: %q", h.dialogText())
-	}
-	test.Tap(h.overlayButton("No"))
-	if s.root.Objects[0] == s.browse {
-		t.Fatal("the editor closed although the user chose to keep the changes")
-	}
-	test.Type(e.note, "Kalender-Hinweis")
-	// Ctrl+S in the body saves, like the Save button.
-	e.body.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
-	h.wait("editor closed", func() bool { return s.root.Objects[0] == s.browse })
-	h.wait("saved article shown", func() bool { return s.article != nil && s.article.a.Rev == 2 })
-	if s.article.a.Status != kb.StatusDraft {
-		t.Errorf("the specialist's edit was saved as %s, want draft", s.article.a.Status)
-	}
-	stored, err := h.u.kb.Get(context.Background(), "kb-fibu-001")
-	if err != nil || !strings.Contains(stored.Body, "Periode im Kalender") {
-		t.Fatalf("stored body: %v %q", err, stored.Body)
-	}
-
-	// History: two revisions; revision 1 against the current one shows
-	// the added line.
-	test.Tap(s.article.history)
-	hv := findHistory(t, h)
-	h.wait("revisions", func() bool { return len(hv.revs) == 2 && len(hv.against.Options) == 3 })
-	if got := hv.revs[1].Note; got != "Kalender-Hinweis" {
-		t.Errorf("revision note %q", got)
-	}
-	hv.list.Select(1) // newest first: index 1 is revision 1
-	h.wait("diff", func() bool { return strings.Contains(hv.summary.Text, "Revision 1 → 2") })
-	var added, statusRemoved bool
-	for _, seg := range hv.diff.Segments {
-		ts := seg.(*widget.TextSegment)
-		if strings.HasPrefix(ts.Text, "+ ") && strings.Contains(ts.Text, "Periode im Kalender") && ts.Style.ColorName == theme.ColorNameSuccess {
-			added = true
-		}
-		if strings.HasPrefix(ts.Text, "− ") && strings.Contains(ts.Text, "Published") && ts.Style.ColorName == theme.ColorNameError {
-			statusRemoved = true
-		}
-	}
-	if !added || !statusRemoved {
-		t.Errorf("diff lacks the added line (%v) or the status change (%v): %q", added, statusRemoved, texts(hv.diff))
-	}
-
-	// Restore revision 1: its content becomes revision 3; the article
-	// keeps its current status (draft).
-	test.Tap(hv.restore)
-	test.Tap(h.overlayButton("Yes"))
-	h.wait("restored", func() bool { return s.article != nil && s.article.a.Rev == 3 })
-	if strings.Contains(s.article.a.Body, "Periode im Kalender") || s.article.a.Status != kb.StatusDraft {
-		t.Errorf("restore: status %s, body still has the new line: %v", s.article.a.Status, strings.Contains(s.article.a.Body, "Periode im Kalender"))
-	}
-	if h.u.kbs.history != nil {
-		t.Error("after restore the history is still shown instead of the article")
-	}
-}
-
-// findEditor returns the open editor.
-func findEditor(t *testing.T, h *harness) *editor {
-	t.Helper()
-	if h.u.editor == nil {
-		t.Fatal("no editor open")
-	}
-	return h.u.editor
-}
-
-// findHistory returns the history view on the right.
-func findHistory(t *testing.T, h *harness) *historyView {
-	t.Helper()
-	if h.u.kbs.history == nil {
-		t.Fatal("no history shown")
-	}
-	return h.u.kbs.history
-}
-
 func TestNewArticleNeedsTitle(t *testing.T) {
 	h := newHarness(t, kb.RoleSpecialist)
 	s := h.u.kbs
@@ -337,108 +241,6 @@ func TestNewArticleNeedsTitle(t *testing.T) {
 	h.wait("in review", func() bool { return s.article.a.Status == kb.StatusReview })
 }
 
-func TestReviewQueue(t *testing.T) {
-	h := newHarness(t, kb.RoleTeamLead)
-	h.u.selectScreen("review")
-	r := h.u.review
-	h.wait("queue", func() bool { return len(r.arts) == 4 })
-	if r.info.Text != "Waiting for review: 4" || !strings.Contains(r.hint.Text, "publish it or send it back") {
-		t.Errorf("info %q, hint %q", r.info.Text, r.hint.Text)
-	}
-	var idx = -1
-	for i, a := range r.arts {
-		if a.ID == "kb-mrp-002" {
-			idx = i
-		}
-	}
-	if idx < 0 {
-		t.Fatal("kb-mrp-002 is not in the queue")
-	}
-	r.list.Select(idx)
-	h.wait("open", func() bool { return r.article != nil && r.article.a.ID == "kb-mrp-002" })
-	if !r.article.publish.Visible() || !r.sendBack.Visible() {
-		t.Fatal("a team lead cannot publish or send back")
-	}
-	if got := reviewCount(h); got != 4 {
-		t.Errorf("navigation shows %d articles waiting for review, want 4", got)
-	}
-	test.Tap(r.article.publish)
-	h.wait("published", func() bool { return len(r.arts) == 3 })
-	if got := reviewCount(h); got != 3 {
-		t.Errorf("after publishing the navigation shows %d waiting, want 3", got)
-	}
-	a, err := h.u.kb.Get(context.Background(), "kb-mrp-002")
-	if err != nil || a.Status != kb.StatusPublished || a.Reviewer != "tester" {
-		t.Fatalf("after approve: %v, status %s, reviewer %q", err, a.Status, a.Reviewer)
-	}
-
-	// Send back with a note.
-	r.list.Select(0)
-	first := r.arts[0].ID
-	h.wait("open", func() bool { return r.article != nil && r.article.a.ID == first })
-	test.Tap(r.sendBack)
-	var note *widget.Entry
-	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
-		if e, ok := o.(*widget.Entry); ok && e.MultiLine {
-			note = e
-		}
-	}
-	if note == nil {
-		t.Fatal("no note field")
-	}
-	test.Type(note, "Bitte Logauszug ergänzen")
-	test.Tap(h.overlayButton("Send back"))
-	h.wait("sent back", func() bool { return len(r.arts) == 2 })
-	hist, err := h.u.kb.History(context.Background(), first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := hist[len(hist)-1]
-	if last.Status != kb.StatusDraft || !strings.Contains(last.Note, "Bitte Logauszug ergänzen") {
-		t.Errorf("last revision %+v", last)
-	}
-}
-
-func TestSpecialistCannotPublish(t *testing.T) {
-	h := newHarness(t, kb.RoleSpecialist)
-	h.u.selectScreen("review")
-	r := h.u.review
-	h.wait("queue", func() bool { return len(r.arts) == 4 })
-	if !strings.Contains(r.hint.Text, "Only team leads") {
-		t.Errorf("hint %q", r.hint.Text)
-	}
-	r.list.Select(0)
-	h.wait("open", func() bool { return r.article != nil })
-	if r.article.publish.Visible() || r.sendBack.Visible() || r.article.archive.Visible() {
-		t.Error("a specialist sees publish, archive or send back")
-	}
-	// The store refuses too, and the user is told in plain words.
-	id := r.article.a.ID
-	r.article.setStatus(kb.StatusPublished, "try")
-	h.wait("error dialog", func() bool { return h.dialogText() != "" })
-	if !strings.Contains(h.dialogText(), "Only team leads") {
-		t.Errorf("dialog %q", h.dialogText())
-	}
-	_, err := h.u.kb.SetStatus(context.Background(), id, kb.StatusPublished, h.u.user, "")
-	if !errors.Is(err, kb.ErrForbidden) {
-		t.Errorf("store let a specialist publish: %v", err)
-	}
-	// After switching to team lead in settings the button appears.
-	h.u.setUser(kb.User{Name: "tester", Role: kb.RoleTeamLead})
-	h.wait("reload", func() bool { return r.article == nil || r.article.publish.Visible() })
-}
-
-// reviewCount is the count shown next to the review queue in the
-// navigation.
-func reviewCount(h *harness) int {
-	for _, s := range h.u.screens {
-		if s.id == "review" {
-			return s.count
-		}
-	}
-	return -1
-}
-
 func TestLargeKnowledgeBaseListsWithoutScan(t *testing.T) {
 	old := recentScanMax
 	recentScanMax = 10
@@ -451,47 +253,6 @@ func TestLargeKnowledgeBaseListsWithoutScan(t *testing.T) {
 	}
 	if len(s.rows.Objects) != 40 {
 		t.Errorf("%d rows, want the 40 demo articles", len(s.rows.Objects))
-	}
-}
-
-func TestActionsByRoleAndStatus(t *testing.T) {
-	// Which buttons the article view offers, by role and status (the
-	// HTML export is always there).
-	ids := map[kb.Status]string{
-		kb.StatusDraft: "kb-mrp-003", kb.StatusReview: "kb-mrp-002",
-		kb.StatusPublished: "kb-fibu-001", kb.StatusArchived: "kb-appserver-004",
-	}
-	want := map[kb.Role]map[kb.Status]string{
-		kb.RoleSpecialist: {
-			kb.StatusDraft:     "Edit History Submit for review HTML…",
-			kb.StatusReview:    "Edit History Back to draft HTML…",
-			kb.StatusPublished: "Edit History HTML…",
-			kb.StatusArchived:  "History HTML…",
-		},
-		kb.RoleTeamLead: {
-			kb.StatusDraft:     "Edit History Submit for review Publish HTML…",
-			kb.StatusReview:    "Edit History Publish Back to draft HTML…",
-			kb.StatusPublished: "Edit History Archive HTML…",
-			kb.StatusArchived:  "Edit History Publish Back to draft HTML…",
-		},
-	}
-	for role, byStatus := range want {
-		h := newHarness(t, role)
-		for st, id := range ids {
-			v := h.openArticle(id)
-			if v.a.Status != st {
-				t.Fatalf("%s is %s, want %s", id, v.a.Status, st)
-			}
-			var shown []string
-			for _, o := range v.actions.Objects {
-				if b := o.(*widget.Button); b.Visible() {
-					shown = append(shown, b.Text)
-				}
-			}
-			if got := strings.Join(shown, " "); got != byStatus[st] {
-				t.Errorf("%s on a %s article sees %q, want %q", role, st, got, byStatus[st])
-			}
-		}
 	}
 }
 
@@ -642,26 +403,5 @@ func TestArticleHTMLExport(t *testing.T) {
 	}
 	if err := writeArticleHTML(v.a, path); err == nil {
 		t.Error("an existing file was overwritten")
-	}
-}
-
-func TestRevisionNotesInTheUsersLanguage(t *testing.T) {
-	// The notes Werkbank writes into an article's history read German in
-	// a German window; a user's own note stays as written, even one that
-	// looks like a system note.
-	newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
-	for _, c := range []struct {
-		r    kb.Revision
-		want string
-	}{
-		{kb.Revision{Note: "restored revision 3", NoteCode: kb.NoteRestored, NoteArgs: []string{"3"}}, "Revision 3 wiederhergestellt"},
-		{kb.Revision{Note: "imported from erp/drucker.md", NoteCode: kb.NoteImported, NoteArgs: []string{"erp/drucker.md"}}, "importiert aus erp/drucker.md"},
-		{kb.Revision{Note: "status review → published", NoteCode: kb.NoteStatus, NoteArgs: []string{"review", "published"}}, "Status In Prüfung → Veröffentlicht"},
-		{kb.Revision{Note: "Kalender-Hinweis ergänzt"}, "Kalender-Hinweis ergänzt"},
-		{kb.Revision{Note: "restored revision after review"}, "restored revision after review"},
-	} {
-		if got := revisionNote(c.r); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
-		}
 	}
 }
