@@ -289,7 +289,10 @@ type plainError struct {
 	cause error
 }
 
+// Error is the plain message.
 func (e plainError) Error() string { return e.msg }
+
+// Unwrap returns the error the message describes.
 func (e plainError) Unwrap() error { return e.cause }
 
 // partialMaxAge is how long an unfinished transfer may be resumed.

@@ -213,7 +213,10 @@ type verifiedHostError struct {
 	err  error
 }
 
+// Error is the handshake's error.
 func (e *verifiedHostError) Error() string { return e.err.Error() }
+
+// Unwrap returns the handshake's error.
 func (e *verifiedHostError) Unwrap() error { return e.err }
 
 // handshakeClock closes a connection whose handshake has run for its
