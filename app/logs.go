@@ -110,7 +110,7 @@ func buildLogsScreen(u *ui) fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			t := s.templates[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%7d  %-5s  %s", t.Count, t.Level, t.Template))
+			o.(*widget.Label).SetText(fmt.Sprintf("%7d  %-5s  %s", t.Count, t.LevelText(), t.Template))
 		})
 	s.tmplList.OnSelected = func(id widget.ListItemID) {
 		s.search.SetText(templateRegex(s.templates[id].Template))

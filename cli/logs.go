@@ -106,7 +106,7 @@ most frequent first, and the errors-per-minute timeline (with --json).`)
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "COUNT\tLEVEL\tFIRST SEEN\tLAST SEEN\tID\tTEMPLATE")
 	for _, t := range s.Templates {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.Count, logsDash(t.Level), logsTime(t.FirstSeen), logsTime(t.LastSeen), t.ID, logsClip(t.Template, 160))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.Count, logsDash(t.LevelText()), logsTime(t.FirstSeen), logsTime(t.LastSeen), t.ID, logsClip(t.Template, 160))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write output: %w", err)

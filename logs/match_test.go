@@ -136,6 +136,22 @@ func TestSummarize(t *testing.T) {
 	if top.ID != TemplateID(top.Template) || len(top.ID) != 12 {
 		t.Errorf("template id %q", top.ID)
 	}
+	if top.LevelText() != "ERROR" {
+		t.Errorf("one level: %q", top.LevelText())
+	}
+
+	// A template whose lines have several levels counts each.
+	mixed := "2026-11-27 10:00:01,000 ERROR [w] a.B - Posting 1 failed\n" +
+		"2026-11-27 10:00:02,000 WARN  [w] a.B - Posting 2 failed\n" +
+		"2026-11-27 10:00:03,000 ERROR [w] a.B - Posting 3 failed\n"
+	a, err = Analyze(context.Background(), writeFile(t, "m.log", []byte(mixed)), AnalyzeConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Summarize("m.log", a).Templates[0]
+	if m.Level != "ERROR" || m.Levels["ERROR"] != 2 || m.Levels["WARN"] != 1 || m.LevelText() != "ERROR 2 · WARN 1" {
+		t.Errorf("mixed levels %+v %q", m, m.LevelText())
+	}
 }
 
 func TestErrorTemplates(t *testing.T) {

@@ -3,7 +3,10 @@ package logs
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -23,14 +26,17 @@ type Summary struct {
 
 // TemplateSummary describes one template of a Summary.
 type TemplateSummary struct {
-	ID        string     `json:"template_id"`
-	Template  string     `json:"template"`
-	Count     int        `json:"count"`
-	Level     string     `json:"level,omitempty"`
-	FirstSeen *time.Time `json:"first_seen,omitempty"`
-	LastSeen  *time.Time `json:"last_seen,omitempty"`
-	FirstLine int        `json:"first_line"`
-	Example   string     `json:"example"`
+	ID       string `json:"template_id"`
+	Template string `json:"template"`
+	Count    int    `json:"count"`
+	// Level is the most severe level of the template's lines; Levels
+	// counts its lines per level (lines without one are not counted).
+	Level     string         `json:"level,omitempty"`
+	Levels    map[string]int `json:"levels,omitempty"`
+	FirstSeen *time.Time     `json:"first_seen,omitempty"`
+	LastSeen  *time.Time     `json:"last_seen,omitempty"`
+	FirstLine int            `json:"first_line"`
+	Example   string         `json:"example"`
 }
 
 // Summarize turns an analysis into a summary, templates ordered by count
@@ -54,11 +60,14 @@ func Summarize(file string, a *Analysis) Summary {
 			if levelRank(st.Level()) > levelRank(t.Level) {
 				t.Level = st.Level()
 			}
+			addLevels(&t.Levels, st.Levels)
 			continue
 		}
 		byID[id] = len(s.Templates)
-		s.Templates = append(s.Templates, TemplateSummary{ID: id, Template: text, Count: st.Count, Level: st.Level(),
-			FirstSeen: timePtr(st.First), LastSeen: timePtr(st.Last), FirstLine: st.FirstLine, Example: st.Example})
+		t := TemplateSummary{ID: id, Template: text, Count: st.Count, Level: st.Level(),
+			FirstSeen: timePtr(st.First), LastSeen: timePtr(st.Last), FirstLine: st.FirstLine, Example: st.Example}
+		addLevels(&t.Levels, st.Levels)
+		s.Templates = append(s.Templates, t)
 	}
 	slices.SortStableFunc(s.Templates, func(x, y TemplateSummary) int {
 		if c := cmp.Compare(y.Count, x.Count); c != 0 {
@@ -148,4 +157,33 @@ func later(a, b *time.Time) *time.Time {
 		return b
 	}
 	return a
+}
+
+// addLevels adds the per-level counts of from (the level "" not) to *to.
+func addLevels(to *map[string]int, from map[string]int) {
+	for l, c := range from {
+		if l == "" || c == 0 {
+			continue
+		}
+		if *to == nil {
+			*to = map[string]int{}
+		}
+		(*to)[l] += c
+	}
+}
+
+// LevelText names the template's level, or its levels with their counts,
+// most severe first, when its lines have more than one ("ERROR 12 · WARN
+// 3"); "" when its lines have none.
+func (t TemplateSummary) LevelText() string {
+	if len(t.Levels) <= 1 {
+		return t.Level
+	}
+	levels := slices.Collect(maps.Keys(t.Levels))
+	slices.SortFunc(levels, func(a, b string) int { return cmp.Compare(levelRank(b), levelRank(a)) })
+	parts := make([]string, len(levels))
+	for i, l := range levels {
+		parts[i] = fmt.Sprintf("%s %d", l, t.Levels[l])
+	}
+	return strings.Join(parts, " · ")
 }
