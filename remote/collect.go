@@ -189,7 +189,7 @@ func (s *Session) glob(ctx context.Context, sc **sftp.Client, connect func() err
 			return nil, err
 		}
 		stalled := s.watch(client, nil)
-		m, err := (*sc).Glob(p)
+		m, err := globRemote(*sc, p)
 		err = s.stallError(stalled(), err)
 		if err == nil || ctx.Err() != nil || !retryable(err) || attempt >= s.r.cfg.Reconnects {
 			return m, err
@@ -261,7 +261,7 @@ func retryable(err error) bool {
 	var le localError
 	var se *sftp.StatusError
 	switch {
-	case err == nil, errors.As(err, &le), errors.As(err, &se), errors.Is(err, fs.ErrNotExist),
+	case err == nil, errors.As(err, &le), errors.As(err, &se), errors.Is(err, fs.ErrNotExist), errors.Is(err, path.ErrBadPattern),
 		errors.Is(err, fs.ErrPermission), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrAudit):
 		return false

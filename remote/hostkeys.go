@@ -150,17 +150,30 @@ func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote ne
 	}
 	var ke *knownhosts.KeyError
 	if cert, ok := key.(*ssh.Certificate); ok && !errors.As(err, &ke) {
-		return fmt.Errorf("host %s presented a host certificate (signed by CA %s) that no @cert-authority line in known_hosts accepts: %w",
-			hostname, ssh.FingerprintSHA256(cert.SignatureKey), err)
+		// As OpenSSH: a certificate that no @cert-authority line accepts
+		// (another CA, expired, for another name) is checked as the plain
+		// key inside it, by the same rules (on record, changed, unknown).
+		if perr := p.check(db, hostname, remote, cert.Key, hold); perr != nil {
+			return fmt.Errorf("host %s presented a host certificate known_hosts does not accept (%v), nor its key: %w", hostname, err, perr)
+		}
+		return nil
 	}
 	if !errors.As(err, &ke) {
 		return fmt.Errorf("check host key of %s: %w", hostname, err)
 	}
-	if len(ke.Want) > 0 {
-		ce := &HostKeyChangedError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
-		for _, w := range ke.Want {
+	ce := &HostKeyChangedError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
+	for _, w := range ke.Want {
+		// x/crypto lists a CA of an @cert-authority line among the keys it
+		// wants; a CA is no key the host itself has shown before.
+		ca, err := isCertAuthorityLine(w.Filename, w.Line)
+		if err != nil {
+			return err
+		}
+		if !ca {
 			ce.Known = append(ce.Known, KnownKeyInfo{File: w.Filename, Line: w.Line, KeyType: w.Key.Type(), Fingerprint: ssh.FingerprintSHA256(w.Key)})
 		}
+	}
+	if len(ce.Known) > 0 {
 		return ce
 	}
 	unknown := &UnknownHostError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
@@ -261,7 +274,7 @@ func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
 		// Unknown host: ask for a plain key, whose fingerprint the user
 		// can confirm; a certificate from an unknown CA could only fail.
 		add(ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
-			ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256)
+			ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
 	}
 	return algs, nil
 }

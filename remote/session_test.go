@@ -456,9 +456,20 @@ func TestHostCertificateTrustedByCA(t *testing.T) {
 	}
 	r = env.remote(t, nil)
 	_, err = r.Open(context.Background(), SessionRequest{Case: "C-10", Reason: "r", Target: srv.Target(t)})
-	if err == nil || !strings.Contains(err.Error(), "@cert-authority") {
+	var unknown *UnknownHostError
+	if !errors.As(err, &unknown) || unknown.Fingerprint != ssh.FingerprintSHA256(srv.HostKey) {
 		t.Fatalf("a certificate of an untrusted CA: %v", err)
 	}
+	// ... unless the key inside it is on record, as with OpenSSH.
+	line := "@cert-authority " + knownhosts.Normalize(srv.Addr()) + " " + string(otherPub) + srv.KnownHostsLine()
+	if err := os.WriteFile(filepath.Join(env.data, "known_hosts"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err = r.Open(context.Background(), SessionRequest{Case: "C-10", Reason: "r", Target: srv.Target(t)})
+	if err != nil {
+		t.Fatalf("plain key on record beside another CA: %v", err)
+	}
+	s.Close()
 
 	// Without any line for the host, its plain key is shown to confirm.
 	if err := os.Remove(filepath.Join(env.data, "known_hosts")); err != nil {
