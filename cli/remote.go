@@ -201,7 +201,13 @@ const BatchEnvVar = "WERKBANK_BATCH"
 
 // ttyPrompt asks for secrets on the controlling terminal without echo.
 // The process keeps the terminal open until it exits.
-type ttyPrompt struct{ in, out *os.File }
+type ttyPrompt struct {
+	in, out *os.File
+	// afterCR is set when the last answer ended at a carriage return: a
+	// line feed right after it (Windows' console sends both) is not the
+	// next answer.
+	afterCR bool
+}
 
 func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
 	fmt.Fprint(p.out, prompt)
@@ -213,7 +219,13 @@ func (p *ttyPrompt) read(prompt string, echo bool) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("read answer: %w", err)
 			}
+			afterCR := p.afterCR
+			p.afterCR = false
+			if n == 1 && buf[0] == '\n' && afterCR && len(b) == 0 {
+				continue
+			}
 			if n == 1 && (buf[0] == '\n' || buf[0] == '\r') {
+				p.afterCR = buf[0] == '\r'
 				return string(b), nil
 			}
 			b = append(b, buf[:n]...)
