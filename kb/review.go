@@ -153,15 +153,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, to Status, by User, no
 	if !to.Valid() {
 		return Article{}, fmt.Errorf("set status of %s: %q is not one of draft, review, published, archived: %w", id, to, ErrInvalid)
 	}
-	rn := revNote{text: note}
-	if note == "" {
-		cur, err := s.Get(ctx, id)
-		if err != nil {
-			return Article{}, fmt.Errorf("set status: %w", err)
-		}
-		rn = revNote{fmt.Sprintf("status %s → %s", cur.Status, to), NoteStatus, []string{string(cur.Status), string(to)}}
-	}
-	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id, Status: to}, note: rn, statusOnly: true}, by)
+	a, err := s.saveOne(ctx, saveOp{a: Article{ID: id, Status: to}, note: revNote{text: note}, statusOnly: true}, by)
 	if err != nil {
 		return a, fmt.Errorf("set status of %s to %s: %w", id, to, err)
 	}

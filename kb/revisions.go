@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,8 +77,12 @@ func (s *Store) History(ctx context.Context, id string) ([]Revision, error) {
 			if err != nil {
 				return fmt.Errorf("revision %d: %w", h.Rev, err)
 			}
-			out = append(out, Revision{Rev: h.Rev, At: h.rec.At, By: h.rec.By, Note: h.rec.Note,
-				NoteCode: h.rec.Code, NoteArgs: h.rec.Args, Status: h.rec.Status, Title: a.Title})
+			rev := Revision{Rev: h.Rev, At: h.rec.At, By: h.rec.By, Note: h.rec.Note,
+				NoteCode: h.rec.Code, NoteArgs: h.rec.Args, Status: h.rec.Status, Title: a.Title}
+			if h.rec.Code == "" {
+				rev.NoteCode, rev.NoteArgs = legacyNote(h.rec.Note)
+			}
+			out = append(out, rev)
 		}
 		return nil
 	})
@@ -273,4 +278,26 @@ func replaceAll(a, b []string) []DiffLine {
 		out = append(out, DiffLine{'+', l})
 	}
 	return out
+}
+
+// Notes Werkbank wrote before they carried a code, in their exact form.
+var (
+	legacyImported = regexp.MustCompile(`^imported from (\S+\.md)$`)
+	legacyRestored = regexp.MustCompile(`^restored revision ([0-9]+)$`)
+	legacyStatus   = regexp.MustCompile(`^status ([a-z]+) → ([a-z]+)$`)
+)
+
+// legacyNote gives a note of an older record its code and values when it
+// has exactly the form Werkbank wrote.
+func legacyNote(note string) (string, []string) {
+	if m := legacyImported.FindStringSubmatch(note); m != nil {
+		return NoteImported, m[1:]
+	}
+	if m := legacyRestored.FindStringSubmatch(note); m != nil {
+		return NoteRestored, m[1:]
+	}
+	if m := legacyStatus.FindStringSubmatch(note); m != nil && Status(m[1]).Valid() && Status(m[2]).Valid() {
+		return NoteStatus, m[1:]
+	}
+	return "", nil
 }

@@ -142,7 +142,8 @@ func TestReviewWorkflow(t *testing.T) {
 			t.Fatalf("revision %d status %s, want %s", i+1, r.Status, want[i])
 		}
 	}
-	if h[2].Note != "status review → published" || h[2].By != "lena" {
+	if h[2].Note != "status review → published" || h[2].By != "lena" || h[2].NoteCode != NoteStatus ||
+		len(h[2].NoteArgs) != 2 || h[2].NoteArgs[0] != "review" || h[2].NoteArgs[1] != "published" {
 		t.Fatalf("publish revision = %+v", h[2])
 	}
 }
@@ -234,5 +235,22 @@ func TestDiffLargeTextsStayBounded(t *testing.T) {
 	d := Diff(a.String(), b.String())
 	if len(d) != 12000 || d[0].Op != '-' || d[11999].Op != '+' {
 		t.Fatalf("diff of two different texts has %d lines", len(d))
+	}
+}
+
+func TestLegacyNotes(t *testing.T) {
+	// Records from before notes carried a code get it when the note has
+	// exactly the form Werkbank wrote; a user's note keeps none.
+	for note, want := range map[string]string{
+		"imported from erp/drucker.md":   NoteImported,
+		"restored revision 12":           NoteRestored,
+		"status review → published":      NoteStatus,
+		"status nonsense → published":    "",
+		"restored revision after review": "",
+		"imported from the old wiki":     "",
+	} {
+		if code, _ := legacyNote(note); code != want {
+			t.Errorf("%q: code %q, want %q", note, code, want)
+		}
 	}
 }

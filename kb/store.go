@@ -258,6 +258,13 @@ func (s *Store) write(ctx context.Context, ops []saveOp, by User, atomic bool) (
 			switch {
 			case op.statusOnly:
 				prep = prepareStatus
+				if op.note.text == "" {
+					// Read in this transaction: what the status was.
+					if h, ok, err := getHead(tx, op.a.ID); err == nil && ok {
+						op.note = revNote{fmt.Sprintf("status %s → %s", h.rec.Status, op.a.Status), NoteStatus,
+							[]string{string(h.rec.Status), string(op.a.Status)}}
+					}
+				}
 			case op.restore > 0:
 				prep = prepareRestore
 			}
