@@ -56,6 +56,9 @@ type Event struct {
 	Route       string `json:"route,omitempty"`
 	HostKeyType string `json:"host_key_type,omitempty"`
 	HostKey     string `json:"host_key,omitempty"`
+	// KeyHost is the host (user@host:port) HostKey belongs to in an error
+	// event: the target or a jump host.
+	KeyHost string `json:"key_host,omitempty"`
 	// Exec, shell and file details.
 	Command    string `json:"command,omitempty"`
 	ExitStatus *int   `json:"exit_status,omitempty"`

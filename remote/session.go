@@ -102,8 +102,8 @@ func (s *Session) fail(err error) {
 	if vh := (*verifiedHostError)(nil); errors.As(err, &vh) {
 		// The key is the one of the hop that failed (the target or a jump
 		// host): the event names it beside the whole route.
-		ev.Route, ev.HostKeyType, ev.HostKey = s.Route.String(), vh.Key.Type(), ssh.FingerprintSHA256(vh.Key)
-		ev.Error = fmt.Sprintf("at %s (host key %s): %s", vh.Host, ev.HostKey, ev.Error)
+		ev.Route, ev.HostKeyType, ev.HostKey, ev.KeyHost = s.Route.String(), vh.Key.Type(), ssh.FingerprintSHA256(vh.Key), vh.Host
+		ev.Error = fmt.Sprintf("at %s: %s", vh.Host, ev.Error)
 	}
 	_ = s.audit.Append(ev) // the end below reports a broken audit
 	_ = s.audit.End(Event{Error: err.Error()})

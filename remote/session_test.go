@@ -168,7 +168,8 @@ func TestWrongKeyRefused(t *testing.T) {
 			refused = &ev
 		}
 	}
-	if refused == nil || refused.HostKey != ssh.FingerprintSHA256(srv.HostKey) || !strings.Contains(refused.Error, "refused") {
+	if refused == nil || refused.HostKey != ssh.FingerprintSHA256(srv.HostKey) || refused.KeyHost != srv.Target(t) ||
+		!strings.Contains(refused.Error, "refused") {
 		t.Fatalf("error event %+v", refused)
 	}
 	verifyOK(t, r, logs[0])
