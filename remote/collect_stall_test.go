@@ -21,7 +21,7 @@ func TestCollectResumesAfterStalledSFTPServer(t *testing.T) {
 	// connection, the collection reconnects and resumes.
 	const sftpServer = "/usr/lib/openssh/sftp-server"
 	if _, err := os.Stat(sftpServer); err != nil {
-		t.Skipf("OpenSSH's sftp-server is not installed: %v", err)
+		t.Fatalf("OpenSSH's sftp-server is not installed (.ci/run installs openssh-server): %v", err)
 	}
 	env := newTestEnv(t)
 	// Each SFTP channel passes its first 4 MiB, then hangs.
@@ -109,7 +109,7 @@ func TestGlobOnStalledServerIsAnError(t *testing.T) {
 	// matches"; a bad pattern is refused at once, without reconnects.
 	const sftpServer = "/usr/lib/openssh/sftp-server"
 	if _, err := os.Stat(sftpServer); err != nil {
-		t.Skipf("OpenSSH's sftp-server is not installed: %v", err)
+		t.Fatalf("OpenSSH's sftp-server is not installed (.ci/run installs openssh-server): %v", err)
 	}
 	env := newTestEnv(t)
 	// Each SFTP channel passes its first 2 KiB: enough to start, not for
