@@ -118,13 +118,10 @@ func (s *Session) Collect(ctx context.Context, opt CollectOptions) (*CollectResu
 		if sc != nil {
 			s.closeSFTP(sc)
 		}
-		client, err := s.client()
-		if err != nil {
+		return s.guarded(func(client *ssh.Client) (err error) {
+			sc, s.readSize, err = newSFTP(client)
 			return err
-		}
-		stalled := s.watch(client, nil)
-		sc, s.readSize, err = newSFTP(client)
-		return s.stallError(stalled(), err)
+		})
 	}
 	if err := connect(); err != nil {
 		return res, errors.Join(err, s.record(Event{Type: EventError, Error: err.Error()}))
@@ -180,27 +177,34 @@ func collectErrs(res *CollectResult) []error {
 	return errs
 }
 
-// glob expands a pattern, reconnecting after cuts (a stalled server's
-// included).
+// glob expands a pattern (guarded), reconnecting after cuts.
 func (s *Session) glob(ctx context.Context, sc **sftp.Client, connect func() error, p string) ([]string, error) {
 	for attempt := 0; ; attempt++ {
-		client, err := s.client()
-		if err != nil {
-			return nil, err
-		}
-		stalled := s.watch(client, nil)
-		m, err := globRemote(*sc, p)
-		err = s.stallError(stalled(), err)
+		var m []string
+		err := s.guarded(func(*ssh.Client) (err error) {
+			m, err = globRemote(*sc, p)
+			return err
+		})
 		if err == nil || ctx.Err() != nil || !retryable(err) || attempt >= s.r.cfg.Reconnects {
 			return m, err
 		}
-		if rerr := s.reconnect(ctx, err); rerr != nil {
-			return nil, fmt.Errorf("%w; reconnect failed: %w", err, rerr)
-		}
-		if cerr := connect(); cerr != nil {
-			return nil, fmt.Errorf("%w; reconnect failed: %w", err, cerr)
+		if err := s.reconnectSFTP(ctx, err, connect); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// reconnectSFTP opens a new connection after err cut the old one, and a
+// new SFTP client on it (connect); it returns err with the reason when
+// that fails.
+func (s *Session) reconnectSFTP(ctx context.Context, err error, connect func() error) error {
+	if rerr := s.reconnect(ctx, err); rerr != nil {
+		return fmt.Errorf("%w; reconnect failed: %w", err, rerr)
+	}
+	if cerr := connect(); cerr != nil {
+		return fmt.Errorf("%w; reconnect failed: %w", err, cerr)
+	}
+	return nil
 }
 
 // collectFile fetches one file, reconnecting after cuts.
@@ -238,11 +242,8 @@ func (s *Session) collectFile(ctx context.Context, sc **sftp.Client, connect fun
 		if !retryable(err) || attempt >= s.r.cfg.Reconnects {
 			return cf, describeRemoteError(err)
 		}
-		if rerr := s.reconnect(ctx, err); rerr != nil {
-			return cf, fmt.Errorf("%w; reconnect failed: %w", err, rerr)
-		}
-		if cerr := connect(); cerr != nil {
-			return cf, fmt.Errorf("%w; reconnect failed: %w", err, cerr)
+		if err := s.reconnectSFTP(ctx, err, connect); err != nil {
+			return cf, err
 		}
 	}
 	if err := s.record(Event{Type: EventFile, Path: p, Size: &cf.Size, SHA256: cf.SHA256}); err != nil {

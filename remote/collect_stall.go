@@ -10,30 +10,38 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// guarded runs op, an SFTP exchange that awaits one answer, cutting the
+// connection when the answer does not come within the StallTimeout.
+func (s *Session) guarded(op func(client *ssh.Client) error) error {
+	client, err := s.client()
+	if err != nil {
+		return err
+	}
+	stalled := s.watch(client, nil)
+	err = op(client)
+	return s.stallError(stalled(), err)
+}
+
 // closeSFTP closes the general SFTP client, which waits for the server to
 // close its channel: a hung server does not, and the watch cuts the
 // connection.
 func (s *Session) closeSFTP(sc *sftp.Client) {
-	client, err := s.client()
+	err := s.guarded(func(*ssh.Client) error {
+		sc.Close() // an SFTP client's close reports nothing worth acting on
+		return nil
+	})
 	if err != nil {
 		sc.Close() // the connection is gone: nothing to wait for
-		return
 	}
-	stalled := s.watch(client, nil)
-	sc.Close() // an SFTP client's close reports nothing worth acting on
-	stalled()
 }
 
-// stat asks for a remote file's attributes, cutting the connection when
-// the answer does not come within the StallTimeout.
-func (s *Session) stat(sc *sftp.Client, p string) (fs.FileInfo, error) {
-	client, err := s.client()
-	if err != nil {
-		return nil, err
-	}
-	stalled := s.watch(client, nil)
-	st, err := sc.Stat(p)
-	return st, s.stallError(stalled(), err)
+// stat asks for a remote file's attributes (guarded).
+func (s *Session) stat(sc *sftp.Client, p string) (st fs.FileInfo, err error) {
+	err = s.guarded(func(*ssh.Client) error {
+		st, err = sc.Stat(p)
+		return err
+	})
+	return st, err
 }
 
 // watch cuts client when moved (nil: a single answer awaited) has not
