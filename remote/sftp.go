@@ -42,35 +42,61 @@ func newSFTP(client *ssh.Client) (*sftp.Client, int, error) {
 	return sc, size, nil
 }
 
-// sftpReadSize asks the server for its read limit on a short-lived SFTP
-// channel of its own. The caller bounds the wait (Session.watch).
-func sftpReadSize(client *ssh.Client) (int, error) {
+// errNoVersion is an SFTP server that does not answer the init with its
+// version.
+var errNoVersion = errors.New("start SFTP: the server did not send its version")
+
+// sftpChannel opens an SFTP channel of its own on client and exchanges
+// init and version. It returns the channel (the caller closes it), its
+// streams and the version answer's body (version, then extensions).
+func sftpChannel(client *ssh.Client) (*ssh.Session, io.Writer, io.Reader, []byte, error) {
 	sess, err := client.NewSession()
 	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("start SFTP: %w", err)
 	}
-	defer sess.Close()
+	in, out, body, err := sftpHandshake(sess)
+	if err != nil {
+		sess.Close()
+		return nil, nil, nil, nil, err
+	}
+	return sess, in, out, body, nil
+}
+
+// sftpHandshake starts the sftp subsystem on sess and exchanges init and
+// version.
+func sftpHandshake(sess *ssh.Session) (io.Writer, io.Reader, []byte, error) {
 	in, err := sess.StdinPipe()
 	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
+		return nil, nil, nil, fmt.Errorf("start SFTP: %w", err)
 	}
 	out, err := sess.StdoutPipe()
 	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
+		return nil, nil, nil, fmt.Errorf("start SFTP: %w", err)
 	}
 	if err := sess.RequestSubsystem("sftp"); err != nil {
-		return 0, fmt.Errorf("start SFTP (is the sftp subsystem enabled on the server?): %w", err)
+		return nil, nil, nil, fmt.Errorf("start SFTP (is the sftp subsystem enabled on the server?): %w", err)
 	}
 	if err := writePacket(in, fxpInit, binary.BigEndian.AppendUint32(nil, 3)); err != nil {
-		return 0, err
+		return nil, nil, nil, err
 	}
 	typ, body, err := readPacket(out)
 	if err != nil {
-		return 0, err
+		return nil, nil, nil, errors.Join(errNoVersion, err)
 	}
 	if typ != fxpVersion || len(body) < 4 {
-		return 0, fmt.Errorf("start SFTP: unexpected answer type %d", typ)
+		return nil, nil, nil, fmt.Errorf("%w (answer type %d)", errNoVersion, typ)
 	}
+	return in, out, body, nil
+}
+
+// sftpReadSize asks the server for its read limit on a short-lived SFTP
+// channel of its own. The caller bounds the wait (Session.watch).
+func sftpReadSize(client *ssh.Client) (int, error) {
+	sess, in, out, body, err := sftpChannel(client)
+	if err != nil {
+		return 0, err
+	}
+	defer sess.Close()
 	if !hasExtension(body[4:], "limits@openssh.com") {
 		return defaultReadSize, nil
 	}
@@ -79,7 +105,7 @@ func sftpReadSize(client *ssh.Client) (int, error) {
 	if err := writePacket(in, fxpExtended, req); err != nil {
 		return 0, err
 	}
-	typ, body, err = readPacket(out)
+	typ, body, err := readPacket(out)
 	if err != nil {
 		return 0, err
 	}

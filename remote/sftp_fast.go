@@ -46,30 +46,16 @@ var errShrank = errors.New("the remote file became shorter")
 // as they arrive (for the stall watch: a slow link moves in pieces smaller
 // than a read). It returns the bytes written.
 func fastRead(ctx context.Context, client *ssh.Client, path string, offset, size int64, readSize int, h, w io.Writer, moved *atomic.Int64) (int64, error) {
-	sess, err := client.NewSession()
+	sess, in, out, _, err := sftpChannel(client)
+	if errors.Is(err, errNoVersion) {
+		return 0, errors.Join(errFastPathOff, err)
+	}
 	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
+		return 0, err
 	}
 	defer sess.Close()
 	stop := context.AfterFunc(ctx, func() { sess.Close() })
 	defer stop()
-	in, err := sess.StdinPipe()
-	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
-	}
-	out, err := sess.StdoutPipe()
-	if err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
-	}
-	if err := sess.RequestSubsystem("sftp"); err != nil {
-		return 0, fmt.Errorf("start SFTP: %w", err)
-	}
-	if err := writePacket(in, fxpInit, binary.BigEndian.AppendUint32(nil, 3)); err != nil {
-		return 0, err
-	}
-	if typ, _, err := readPacket(out); err != nil || typ != fxpVersion {
-		return 0, errors.Join(errFastPathOff, err)
-	}
 	req := binary.BigEndian.AppendUint32(nil, 1)
 	req = appendString(req, path)
 	req = binary.BigEndian.AppendUint32(req, fxfRead)
