@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -53,6 +54,15 @@ var messageTemplates = map[string]string{
 	MsgRemoteShell:   "{{.target}}: interactive shell{{if .recording}} (recording {{.recording}}){{end}} (session {{.session}}; reason: {{.reason}})",
 }
 
+// englishTemplates are messageTemplates parsed, once, when first needed.
+var englishTemplates = sync.OnceValue(func() map[string]*template.Template {
+	out := make(map[string]*template.Template, len(messageTemplates))
+	for code, src := range messageTemplates {
+		out[code] = template.Must(template.New(code).Option("missingkey=error").Parse(src))
+	}
+	return out
+})
+
 // SystemTextCodes lists the codes of all messages, sorted.
 func SystemTextCodes() []string {
 	return slices.Sorted(maps.Keys(messageTemplates))
@@ -76,11 +86,9 @@ func NewSystemText(code string, args ...string) SystemText {
 // English renders the message with its English text; an unknown code or a
 // value missing from Args shows the code and its values instead.
 func (m SystemText) English() string {
-	src := messageTemplates[m.Code]
-	if src != "" {
-		t, err := template.New(m.Code).Option("missingkey=error").Parse(src)
+	if t := englishTemplates()[m.Code]; t != nil {
 		var b strings.Builder
-		if err == nil && t.Execute(&b, m.Args) == nil {
+		if t.Execute(&b, m.Args) == nil {
 			return b.String()
 		}
 	}
