@@ -161,17 +161,14 @@ func (p *HostKeyPolicy) check(db ssh.HostKeyCallback, hostname string, remote ne
 	if !errors.As(err, &ke) {
 		return fmt.Errorf("check host key of %s: %w", hostname, err)
 	}
+	// A CA is no key the host itself has shown before.
+	keys, _, err := splitWants(ke.Want)
+	if err != nil {
+		return err
+	}
 	ce := &HostKeyChangedError{Host: hostname, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
-	for _, w := range ke.Want {
-		// x/crypto lists a CA of an @cert-authority line among the keys it
-		// wants; a CA is no key the host itself has shown before.
-		ca, err := isCertAuthorityLine(w.Filename, w.Line)
-		if err != nil {
-			return err
-		}
-		if !ca {
-			ce.Known = append(ce.Known, KnownKeyInfo{File: w.Filename, Line: w.Line, KeyType: w.Key.Type(), Fingerprint: ssh.FingerprintSHA256(w.Key)})
-		}
+	for _, w := range keys {
+		ce.Known = append(ce.Known, KnownKeyInfo{File: w.Filename, Line: w.Line, KeyType: w.Key.Type(), Fingerprint: ssh.FingerprintSHA256(w.Key)})
 	}
 	if len(ce.Known) > 0 {
 		return ce
@@ -250,26 +247,23 @@ func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
 			}
 		}
 	}
-	var plain []string
-	for _, w := range ke.Want {
-		ca, err := isCertAuthorityLine(w.Filename, w.Line)
-		if err != nil {
-			return nil, err
-		}
-		if ca {
-			// The host is to show a certificate signed by this CA.
-			add(ssh.CertAlgoED25519v01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01, ssh.CertAlgoECDSA521v01,
-				ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01)
-			continue
-		}
+	keys, cas, err := splitWants(ke.Want)
+	if err != nil {
+		return nil, err
+	}
+	if len(cas) > 0 {
+		// The host is to show a certificate signed by one of these CAs.
+		add(ssh.CertAlgoED25519v01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01, ssh.CertAlgoECDSA521v01,
+			ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01)
+	}
+	for _, w := range keys {
 		switch t := w.Key.Type(); t {
 		case ssh.KeyAlgoRSA:
-			plain = append(plain, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
+			add(ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
 		default:
-			plain = append(plain, t)
+			add(t)
 		}
 	}
-	add(plain...)
 	if len(algs) == 0 {
 		// Unknown host: ask for a plain key, whose fingerprint the user
 		// can confirm; a certificate from an unknown CA could only fail.
@@ -279,18 +273,27 @@ func (p *HostKeyPolicy) KnownAlgorithms(hostname string) ([]string, error) {
 	return algs, nil
 }
 
-// isCertAuthorityLine reports whether line n (from 1) of a known_hosts
-// file is an @cert-authority line: x/crypto lists a CA's key among the
-// keys it wants from the host, but the host shows a certificate, not that
-// key.
-func isCertAuthorityLine(file string, n int) (bool, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return false, fmt.Errorf("read known hosts: %w", err)
+// splitWants separates the keys x/crypto wants from a host into the
+// host's own keys and the CAs of @cert-authority lines, which it lists
+// alike: a host shows a certificate signed by a CA, never the CA's key.
+// Each known_hosts file is read once.
+func splitWants(want []knownhosts.KnownKey) (keys, cas []knownhosts.KnownKey, err error) {
+	files := map[string][]string{}
+	for _, w := range want {
+		lines, ok := files[w.Filename]
+		if !ok {
+			data, err := os.ReadFile(w.Filename)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read known hosts: %w", err)
+			}
+			lines = strings.Split(string(data), "\n")
+			files[w.Filename] = lines
+		}
+		if w.Line >= 1 && w.Line <= len(lines) && strings.HasPrefix(strings.TrimSpace(lines[w.Line-1]), "@cert-authority") {
+			cas = append(cas, w)
+		} else {
+			keys = append(keys, w)
+		}
 	}
-	lines := strings.Split(string(data), "\n")
-	if n < 1 || n > len(lines) {
-		return false, nil
-	}
-	return strings.HasPrefix(strings.TrimSpace(lines[n-1]), "@cert-authority"), nil
+	return keys, cas, nil
 }
