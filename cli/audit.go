@@ -169,6 +169,9 @@ key it is. Without arguments, lists the trusted keys.`)
 	if fs.NArg() < 2 {
 		return usagef("give the fingerprint and whose key it is: audit trust SHA256:… NAME")
 	}
+	if err := remote.CheckFingerprint(fs.Arg(0)); err != nil {
+		return usagef("%v", err)
+	}
 	if err := remote.TrustSigner(dataDir, fs.Arg(0), strings.Join(fs.Args()[1:], " ")); err != nil {
 		return err
 	}

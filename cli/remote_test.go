@@ -209,7 +209,7 @@ func TestRemoteCommandLine(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(fp, "SHA256:") {
 		t.Fatalf("audit key: %d %q %q", code, fp, errOut)
 	}
-	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", "SHA256:abc", "Anna"); code != 1 || !strings.Contains(errOut, "not a key fingerprint") {
+	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "trust", "SHA256:abc", "Anna"); code != 2 || !strings.Contains(errOut, "not a key fingerprint") {
 		t.Fatalf("bad fingerprint: %d %q", code, errOut)
 	}
 	if code, _, errOut = cliRun(t, "", "--data", colleague, "audit", "verify", "--trust", "SHA256:typo", good); code != 2 || !strings.Contains(errOut, "not a key fingerprint") {
