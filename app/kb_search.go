@@ -40,7 +40,9 @@ type kbScreen struct {
 	importBtn *widget.Button
 	info      *widget.Label
 	facets    *widget.Accordion
-	rows      *fyne.Container
+	// column holds the facets, the info line and the results.
+	column *fyne.Container
+	rows   *fyne.Container
 	// detail shows the article view or the history.
 	detail *fyne.Container
 	// root switches between the browse view and the editor.
@@ -91,7 +93,8 @@ func newKBScreen(u *ui) *kbScreen {
 
 	// Facets, info line and results scroll together: an open tag facet
 	// is long and must not push the window taller.
-	left := container.NewVScroll(container.NewVBox(s.facets, s.info, s.rows))
+	s.column = container.NewVBox(s.facets, s.info, s.rows)
+	left := container.NewVScroll(s.column)
 	s.detail = container.NewStack(s.emptyDetail())
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.38
@@ -320,6 +323,11 @@ func (s *kbScreen) showFacets(st searchState, f kb.Facets) {
 	}
 	s.facets.Items = items
 	s.facets.Refresh()
+	// The facets change height: the column lays the info line and the
+	// results out anew below them (refreshing the facets alone leaves
+	// them where they were, under the grown facets). Not before the
+	// facets' own refresh: the accordion measures its new items only then.
+	s.column.Refresh()
 }
 
 // open shows article id on the right.

@@ -405,3 +405,20 @@ func TestArticleHTMLExport(t *testing.T) {
 		t.Error("an existing file was overwritten")
 	}
 }
+
+// The facet filters, the info line and the results are laid out below
+// one another also after the first search fills the facets, with an
+// empty knowledge base as with the demo articles.
+func TestFacetsDoNotCoverTheInfoLine(t *testing.T) {
+	for _, seed := range []bool{false, true} {
+		h := newHarnessSeeded(t, kb.RoleSpecialist, seed)
+		s := h.u.kbs
+		h.wait("facets", func() bool { return len(s.facets.Items) == 3 && s.info.Text != "" })
+		h.settle()
+		d := fyne.CurrentApp().Driver()
+		facetsEnd := d.AbsolutePositionForObject(s.facets).Y + s.facets.MinSize().Height
+		if info := d.AbsolutePositionForObject(s.info).Y; info < facetsEnd {
+			t.Errorf("seeded %v: the info line %q starts at y=%.0f, inside the facets (to y=%.0f)", seed, s.info.Text, info, facetsEnd)
+		}
+	}
+}
