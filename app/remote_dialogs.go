@@ -224,17 +224,33 @@ func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest)
 			c.cancel = nil
 			c.closeBtn.SetText(lang.X("remote.close", "Close"))
 			s.output.SetText(collectReport(res, errors.Join(err, colErr)))
-			if err != nil {
-				c.file.SetText(err.Error())
-			} else {
-				c.file.SetText(fmt.Sprintf(lang.X("remote.collect.done", "Done (session %s); see the list on the left."), id))
-			}
+			c.file.SetText(collectStatus(id, res, errors.Join(err, colErr)))
 			s.reloadSessions()
 			if s.u.cs != nil {
 				s.u.cs.reload()
 			}
 		})
 	})
+}
+
+// collectStatus is the dialog's last word: how many files arrived and
+// which failed, or why the collection could not run.
+func collectStatus(id string, res *remote.CollectResult, err error) string {
+	var b strings.Builder
+	if res != nil {
+		b.WriteString(lang.X("remote.collect.summary", "{{.Files}} collected, {{.Failed}} failed (session {{.ID}}).",
+			map[string]any{"Files": len(res.Files), "Failed": len(res.Failed), "ID": id}))
+		for _, f := range res.Failed {
+			b.WriteString("\n" + f.Error())
+		}
+	}
+	if err != nil && (res == nil || len(res.Failed) == 0) {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
 }
 
 // collectReport lists collected and failed files for the output area.

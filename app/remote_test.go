@@ -72,6 +72,10 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	if rs.collecting.bar.Value != 1 || !strings.Contains(rs.output.Text, "FAILED") {
 		t.Fatalf("progress %v, output %q", rs.collecting.bar.Value, rs.output.Text)
 	}
+	h.wait("the dialog's summary", func() bool { return strings.HasPrefix(rs.collecting.file.Text, "1 collected, 1 failed (session ") })
+	if !strings.Contains(rs.collecting.file.Text, "missing.log") {
+		t.Errorf("the dialog does not name the file that failed: %q", rs.collecting.file.Text)
+	}
 	got, err := h.u.cases.Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
