@@ -44,8 +44,11 @@ type casesScreen struct {
 	facts  *widget.Label
 	clocks *fyne.Container
 	acts   *fyne.Container
-	// tabs holds the activities and the similar solved cases (simBox).
+	// tabs holds the activities, the attachments (attBox) and the
+	// similar solved cases (simBox).
 	tabs    *container.AppTabs
+	attTab  *container.TabItem
+	attBox  *fyne.Container
 	simTab  *container.TabItem
 	simBox  *fyne.Container
 	similar []cases.SimilarCase
@@ -303,7 +306,7 @@ func (s *casesScreen) buildDetail() {
 	top := container.NewVBox(s.head, s.facts, widget.NewSeparator(), s.clocks, bar)
 	s.simBox = container.NewVBox()
 	s.simTab = container.NewTabItem(lang.X("cases.similar.tab", "Similar solved cases ({{.N}})", map[string]any{"N": 0}), container.NewVScroll(s.simBox))
-	s.tabs = container.NewAppTabs(container.NewTabItem(lang.X("cases.activities", "Activities"), container.NewVScroll(s.acts)), s.simTab)
+	s.tabs = container.NewAppTabs(container.NewTabItem(lang.X("cases.activities", "Activities"), container.NewVScroll(s.acts)), s.buildAttachments(), s.simTab)
 	s.body = container.NewBorder(top, noteRow, nil, nil, s.tabs)
 	s.detail = container.NewStack(s.empty)
 }
@@ -337,6 +340,7 @@ func (s *casesScreen) show(c *cases.Case, sla cases.SLA) {
 		s.acts.Add(activityRow(c.Activities[i]))
 	}
 	s.acts.Refresh()
+	s.showAttachments(c)
 	open := c.Status.Open()
 	setEnabled(s.actions["escalate"], open && c.Status != cases.StatusWaitingVendor)
 	setEnabled(s.actions["draft"], !open)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -30,7 +31,10 @@ type logsScreen struct {
 	cancel context.CancelFunc
 
 	path string
-	ix   *logs.Index
+	// name is what the open file is called (its base name, or the name of
+	// a case's attachment); caseID is that case.
+	name, caseID string
+	ix           *logs.Index
 	// preview holds the first lines until the index is ready.
 	preview  []logs.Line
 	view     []int32 // shown entries; nil shows all
@@ -156,6 +160,15 @@ func (s *logsScreen) chooseFile() {
 	s.u.choosePath(lang.X("logs.open.title", "Open a log file"), lang.X("logs.err.open", "The log file could not be opened."), s.openFile)
 }
 
+// openNamed opens path like openFile and shows name for it: a case's
+// attachment is stored under its SHA-256. A finding is offered for
+// caseID first.
+func (s *logsScreen) openNamed(path, name, caseID string) {
+	s.openFile(path)
+	s.name, s.caseID = name, caseID
+	s.fileLbl.SetText(name)
+}
+
 // openFile indexes path in the background, then shows it and mines its
 // templates. Work for a previously open file is stopped.
 func (s *logsScreen) openFile(path string) {
@@ -172,6 +185,7 @@ func (s *logsScreen) openFile(path string) {
 		s.merged = nil
 	}
 	s.path, s.view, s.re, s.preview, s.first = path, nil, nil, nil, time.Time{}
+	s.name, s.caseID = filepath.Base(path), ""
 	s.expanded = map[int]bool{}
 	s.templates, s.hits, s.analysis = nil, nil, nil
 	s.timeline.Objects = nil

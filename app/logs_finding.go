@@ -30,7 +30,7 @@ func (s *logsScreen) markFinding() {
 		return
 	}
 	e := s.ix.Entry(s.entryAt(s.sel))
-	ix, path := s.ix, s.path
+	ix, path, name, caseID := s.ix, s.path, s.name, s.caseID
 	s.u.goBackground(func(ctx context.Context) {
 		open, err := s.u.cases.List(ctx, true)
 		s.u.do(func() {
@@ -42,19 +42,24 @@ func (s *logsScreen) markFinding() {
 				s.status.SetText(lang.X("logs.finding.nocase", "There is no open case to add the finding to."))
 				return
 			}
-			s.findingDialog(ix, path, e, open)
+			s.findingDialog(ix, path, name, caseID, e, open)
 		})
 	})
 }
 
-// findingDialog shows the case choice and the note for a finding.
-func (s *logsScreen) findingDialog(ix *logs.Index, path string, e logs.Entry, open []cases.Summary) {
+// findingDialog shows the case choice (caseID first, if open) and the
+// note for a finding in the file path, called name.
+func (s *logsScreen) findingDialog(ix *logs.Index, path, name, caseID string, e logs.Entry, open []cases.Summary) {
 	names := make([]string, len(open))
+	first := 0
 	for i, c := range open {
 		names[i] = fmt.Sprintf("%s · %s · %s", c.ID, c.Customer, c.Title)
+		if c.ID == caseID {
+			first = i
+		}
 	}
 	pick := newSelect(names, nil)
-	pick.SetSelectedIndex(0)
+	pick.SetSelectedIndex(first)
 	note := widget.NewMultiLineEntry()
 	note.SetPlaceHolder(lang.X("logs.finding.note", "What do these lines show?"))
 	last := e.First + e.Lines - 1
@@ -68,7 +73,7 @@ func (s *logsScreen) findingDialog(ix *logs.Index, path string, e logs.Entry, op
 			if !ok || pick.SelectedIndex() < 0 {
 				return
 			}
-			s.addFinding(ix, path, open[pick.SelectedIndex()].ID, e.First, last, note.Text)
+			s.addFinding(ix, path, name, open[pick.SelectedIndex()].ID, e.First, last, note.Text)
 		}, s.u.window())
 	// Wide enough for the case's id, customer and title.
 	d.Resize(fyne.NewSize(720, d.MinSize().Height))
@@ -85,7 +90,7 @@ func lineRange(first, last int) string {
 
 // addFinding builds the finding in the background and notes it on the
 // case, then says what the redaction masked.
-func (s *logsScreen) addFinding(ix *logs.Index, path, caseID string, first, last int, note string) {
+func (s *logsScreen) addFinding(ix *logs.Index, path, name, caseID string, first, last int, note string) {
 	by := strings.TrimSpace(s.u.user.Name)
 	if by == "" {
 		by = "unknown"
@@ -95,6 +100,7 @@ func (s *logsScreen) addFinding(ix *logs.Index, path, caseID string, first, last
 		var f logs.Finding
 		if err == nil {
 			f, err = logs.NewFinding(ctx, ix, path, first, last, note, red)
+			f.File = name
 		}
 		if err == nil {
 			_, err = s.u.cases.AddActivity(ctx, caseID, cases.Activity{Kind: cases.KindNote, By: by, Text: f.Text(), Ref: f.Ref()})

@@ -273,7 +273,7 @@ func (s *logsScreen) keepFollowed(f *followView) {
 				return
 			}
 			f.status.SetText(lang.X("logs.follow.kept", "{{.N}} lines attached to {{.Case}} as {{.Name}}.", map[string]any{"N": len(lines), "Case": caseID, "Name": a.Name}))
-			s.openFile(s.u.cases.AttachmentPath(a.SHA256))
+			s.openNamed(s.u.cases.AttachmentPath(a.SHA256), a.Name, caseID)
 		})
 	})
 }

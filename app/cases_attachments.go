@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"werkbank/cases"
+)
+
+// buildAttachments makes the case's "Attachments" tab: the logs collected
+// over remote sessions and the files attached by hand, each with where it
+// came from, to open in the log viewer or to save as a copy.
+func (s *casesScreen) buildAttachments() *container.TabItem {
+	s.attBox = container.NewVBox()
+	s.attTab = container.NewTabItem(attachmentsTitle(0), container.NewVScroll(s.attBox))
+	return s.attTab
+}
+
+func attachmentsTitle(n int) string {
+	return lang.X("cases.att.tab", "Attachments ({{.N}})", map[string]any{"N": n})
+}
+
+// showAttachments lists c's attachments, the newest first.
+func (s *casesScreen) showAttachments(c *cases.Case) {
+	s.attBox.Objects = nil
+	for i := len(c.Attachments) - 1; i >= 0; i-- {
+		s.attBox.Add(s.attachmentRow(c.ID, c.Attachments[i]))
+	}
+	if len(c.Attachments) == 0 {
+		l := widget.NewLabelWithStyle(lang.X("cases.att.none", "No attachments yet: collect logs in a remote session or attach a file."), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		l.Wrapping = fyne.TextWrapWord
+		s.attBox.Add(l)
+	}
+	s.attBox.Refresh()
+	s.attTab.Text = attachmentsTitle(len(c.Attachments))
+	s.tabs.Refresh()
+}
+
+// attachmentRow shows one attachment: name, size, when and by whom, its
+// source and SHA-256, and its actions.
+func (s *casesScreen) attachmentRow(caseID string, a cases.Attachment) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(a.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Truncation = fyne.TextTruncateEllipsis
+	text := lang.X("cases.att.meta", "{{.Size}} · {{.At}} · {{.By}}", map[string]any{
+		"Size": byteSize(a.Size), "At": a.At.Local().Format("02.01.2006 15:04"), "By": a.By})
+	if a.Source != "" {
+		text += "\n" + lang.X("cases.att.source", "From {{.Source}}", map[string]any{"Source": a.Source})
+	}
+	text += "\nSHA-256 " + a.SHA256
+	meta := widget.NewLabel(text)
+	meta.Wrapping = fyne.TextWrapBreak
+	view := widget.NewButtonWithIcon(lang.X("cases.att.view", "Open in log viewer"), theme.VisibilityIcon(), func() { s.viewAttachment(caseID, a) })
+	save := widget.NewButtonWithIcon(lang.X("cases.att.save", "Save copy…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(a) })
+	return container.NewVBox(head, meta, container.NewHBox(view, save), widget.NewSeparator())
+}
+
+// byteSize is n in B, KiB, MiB or GiB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	}
+}
+
+// viewAttachment opens a in the log viewer, under its own name; a finding
+// marked there goes to caseID unless the user picks another case.
+func (s *casesScreen) viewAttachment(caseID string, a cases.Attachment) {
+	path := s.u.cases.AttachmentPath(a.SHA256)
+	if _, err := os.Stat(path); err != nil {
+		s.u.showError(lang.X("cases.att.missing", "The attachment's file is not on this workstation."), err)
+		return
+	}
+	s.u.selectScreen("logs")
+	if s.u.ls != nil {
+		s.u.ls.openNamed(path, a.Name, caseID)
+	}
+}
+
+// saveAttachment asks where to and writes a copy of a there, checking it
+// against its SHA-256 on the way.
+func (s *casesScreen) saveAttachment(a cases.Attachment) {
+	errMsg := lang.X("cases.att.save.err", "The attachment could not be saved.")
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.u.showError(errMsg, err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		src := s.u.cases.AttachmentPath(a.SHA256)
+		s.u.goBackground(func(ctx context.Context) {
+			err := copyChecked(ctx, wc, src, a.SHA256)
+			s.u.do(func() {
+				if err != nil {
+					s.u.showError(errMsg, err)
+				}
+			})
+		})
+	}, s.u.window())
+	d.SetFileName(a.Name)
+	showLarge(d, s.u.window(), lang.X("cases.att.save.title", "Save a copy of the attachment"))
+}
+
+// errChanged reports an attachment file whose content no longer has the
+// SHA-256 it was recorded with.
+var errChanged = errors.New("the stored file does not match the SHA-256 recorded for it: it was changed or damaged after it was attached")
+
+// copyChecked copies the file src to w, closes w, and checks that what
+// was copied has the SHA-256 sum.
+func copyChecked(ctx context.Context, w io.WriteCloser, src, sum string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("open attachment: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	_, err = io.Copy(io.MultiWriter(w, h), ctxReader{ctx, f})
+	if cerr := w.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("copy attachment: %w", err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		return errChanged
+	}
+	return nil
+}
+
+// ctxReader stops reading once ctx is done (the window closed).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+// Read reads from the underlying reader unless ctx is done.
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
