@@ -64,6 +64,7 @@ func (s *remoteScreen) remoteConfig(ctx context.Context) remote.Config {
 			},
 		},
 		Sink: caseAttacher{store: s.u.cases, who: s.who()},
+		Env:  remote.LocaleEnv(os.Environ()),
 	}
 	if home != "" {
 		cfg.UserKnownHosts = []string{filepath.Join(home, ".ssh", "known_hosts")}

@@ -155,7 +155,7 @@ func openRemoteInUse(e *Env, rf *remoteFlags) (*remoteSetup, error) {
 // remoteConfig builds the remote configuration from the flags.
 func remoteConfig(e *Env, rf *remoteFlags, dataDir, who string) (remote.Config, error) {
 	home, _ := os.UserHomeDir() // without a home folder, only explicit files are used
-	cfg := remote.Config{DataDir: dataDir, Who: who, Home: home, ConnectTimeout: rf.timeout}
+	cfg := remote.Config{DataDir: dataDir, Who: who, Home: home, ConnectTimeout: rf.timeout, Env: remote.LocaleEnv(os.Environ())}
 	cfg.UserKnownHosts = rf.knownHosts
 	if len(cfg.UserKnownHosts) == 0 && home != "" {
 		cfg.UserKnownHosts = []string{filepath.Join(home, ".ssh", "known_hosts")}

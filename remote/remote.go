@@ -92,6 +92,10 @@ type Config struct {
 	// Reconnects is how often a collection reconnects after a cut
 	// connection before it gives up (default 3; negative: never).
 	Reconnects int
+	// Env holds "NAME=value" entries sent to the remote side for every
+	// command and shell (LocaleEnv gives the workstation's locale); the
+	// server sets those its AcceptEnv allows.
+	Env []string
 	// StallTimeout ends a connection on which a file transfer has not
 	// moved for this long (default 60s), and the collection reconnects
 	// and resumes: the SFTP server may hang while sshd still answers the

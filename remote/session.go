@@ -193,7 +193,7 @@ func (s *Session) Exec(ctx context.Context, cmd string, stdout, stderr io.Writer
 		return res, err
 	}
 	began := time.Now()
-	runErr := runCommand(ctx, client, cmd, stdout, stderr, &res.ExitStatus)
+	runErr := runCommand(ctx, client, cmd, s.r.cfg.Env, stdout, stderr, &res.ExitStatus)
 	res.Duration = time.Since(began)
 	ms := res.Duration.Milliseconds()
 	status := res.ExitStatus
@@ -211,12 +211,17 @@ func (s *Session) Exec(ctx context.Context, cmd string, stdout, stderr io.Writer
 // connection is cut.
 const cancelGrace = 3 * time.Second
 
-func runCommand(ctx context.Context, client *ssh.Client, cmd string, stdout, stderr io.Writer, status *int) error {
+// runCommand runs cmd in a session of its own, with env sent first, and
+// sets status to its exit status; cancelling ctx ends it.
+func runCommand(ctx context.Context, client *ssh.Client, cmd string, env []string, stdout, stderr io.Writer, status *int) error {
 	sess, err := client.NewSession()
 	if err != nil {
 		return fmt.Errorf("start %q: %w", cmd, err)
 	}
 	defer sess.Close()
+	if err := sendEnv(sess, env); err != nil {
+		return fmt.Errorf("start %q: %w", cmd, err)
+	}
 	sess.Stdout, sess.Stderr = stdout, stderr
 	if err := sess.Start(cmd); err != nil {
 		return fmt.Errorf("start %q: %w", cmd, err)

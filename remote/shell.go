@@ -86,6 +86,11 @@ func (s *Session) Shell(ctx context.Context, opt ShellOptions) (*Shell, error) {
 		rec.Close()
 		return fail(fmt.Errorf("open shell: %w", err))
 	}
+	if err := sendEnv(sess, s.r.cfg.Env); err != nil {
+		sess.Close()
+		rec.Close()
+		return fail(fmt.Errorf("open shell: %w", err))
+	}
 	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
 	if err := sess.RequestPty(opt.Term, opt.Rows, opt.Cols, modes); err != nil {
 		sess.Close()

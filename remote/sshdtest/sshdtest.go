@@ -129,6 +129,7 @@ KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 AllowTcpForwarding yes
 UseDNS no
+AcceptEnv LANG LC_*
 LogLevel ERROR
 `, s.Port, hostKeyFile, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"), opt.SFTP)
 	if opt.HostCA != "" {
