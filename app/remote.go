@@ -44,6 +44,9 @@ type remoteScreen struct {
 	// sessionsGen counts reloadSessions calls; only the newest one's
 	// result is shown (an older verification may finish later).
 	sessionsGen int
+	// offered is the target filled in from the case's last session (""
+	// when none): a target still equal to it was not typed by the user.
+	offered string
 
 	// mu guards busy: one remote action at a time.
 	mu   sync.Mutex
@@ -272,6 +275,7 @@ func (s *remoteScreen) reloadSessions() {
 				return
 			}
 			s.sessions = res
+			s.offerTarget(res)
 			s.selected = -1
 			setEnabled(s.playBtn, false)
 			s.list.UnselectAll()
@@ -279,6 +283,21 @@ func (s *remoteScreen) reloadSessions() {
 			s.detail.SetText("")
 		})
 	})
+}
+
+// offerTarget fills in the target of the case's last session, unless the
+// user typed one: a target filled in for another case is replaced (or
+// cleared), so that a session does not go to the last customer's system
+// by mistake.
+func (s *remoteScreen) offerTarget(sessions []*remote.VerifyResult) {
+	if strings.TrimSpace(s.target.Text) != s.offered {
+		return
+	}
+	s.offered = ""
+	if len(sessions) > 0 {
+		s.offered = sessions[0].Target
+	}
+	s.target.SetText(s.offered)
 }
 
 // request checks the form and returns the session request.

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,6 +105,26 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	joined := strings.Join(started, " ")
 	if !strings.Contains(joined, "remote shell --case "+c.ID) || !strings.Contains(joined, srv.Target(t)) || !strings.Contains(joined, "--data "+h.u.ws.Dir) {
 		t.Fatalf("terminal args %q", joined)
+	}
+
+	// A case's last target is filled in; one filled in for another case
+	// is not carried over, one the user typed is kept.
+	other, err := h.u.cases.Create(ctx, cases.NewCase{Title: "Lizenzserver", Customer: "Berger AG", Priority: 3, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.reload()
+	rs.target.SetText("")
+	h.wait("the other case in the list", func() bool { return slices.Contains(rs.caseIDs, other.ID) })
+	rs.selectCase(c.ID)
+	h.wait("the last target offered", func() bool { return rs.target.Text == srv.Target(t) })
+	rs.selectCase(other.ID)
+	h.wait("the offered target withdrawn", func() bool { return rs.target.Text == "" && len(rs.sessions) == 0 })
+	rs.target.SetText("admin@lizenz.berger.example")
+	rs.selectCase(c.ID)
+	h.wait("the sessions of the first case", func() bool { return len(rs.sessions) == 2 })
+	if rs.target.Text != "admin@lizenz.berger.example" {
+		t.Errorf("the typed target was replaced by %q", rs.target.Text)
 	}
 }
 
