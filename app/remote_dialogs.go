@@ -175,7 +175,8 @@ func (s *remoteScreen) openCollect() {
 		widget.NewFormItem(lang.X("remote.collect.max", "Limit per file (MiB)"), c.maxMB))
 	content := container.NewVBox(form, c.file, c.bar, container.NewHBox(c.startBtn, c.closeBtn))
 	c.d = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.X("remote.collect.title", "Collect logs from %s"), req.Target), content, s.u.window())
-	c.d.Resize(fyne.NewSize(620, 380))
+	// Wide enough for the example path in the hint.
+	c.d.Resize(fyne.NewSize(780, 380))
 	s.collecting = c
 	c.d.Show()
 }
