@@ -2,17 +2,15 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,12 +54,12 @@ func (s *casesScreen) attachmentRow(caseID string, a cases.Attachment) fyne.Canv
 	text := lang.X("cases.att.meta", "{{.Size}} · {{.At}} · {{.By}}", map[string]any{
 		"Size": byteSize(a.Size), "At": a.At.Local().Format("02.01.2006 15:04"), "By": a.By})
 	if a.Source != "" {
-		text += "\n" + lang.X("cases.att.source", "From {{.Source}}", map[string]any{"Source": a.Source})
+		text += "\n" + lang.X("cases.att.source", "Source: {{.Source}}", map[string]any{"Source": a.Source})
 	}
 	text += "\nSHA-256 " + a.SHA256
 	meta := widget.NewLabel(text)
 	meta.Wrapping = fyne.TextWrapBreak
-	view := widget.NewButtonWithIcon(lang.X("cases.att.view", "Open in log viewer"), theme.VisibilityIcon(), func() { s.viewAttachment(caseID, a) })
+	view := widget.NewButtonWithIcon(lang.X("cases.att.view", "Open in Logs"), theme.VisibilityIcon(), func() { s.viewAttachment(caseID, a) })
 	save := widget.NewButtonWithIcon(lang.X("cases.att.save", "Save copy…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(a) })
 	return container.NewVBox(head, meta, container.NewHBox(view, save), widget.NewSeparator())
 }
@@ -94,10 +92,14 @@ func (s *casesScreen) viewAttachment(caseID string, a cases.Attachment) {
 	}
 }
 
-// saveAttachment asks where to and writes a copy of a there, checking it
-// against its SHA-256 on the way.
+// saveAttachment asks where to and writes a copy of a there, checked
+// against its SHA-256.
 func (s *casesScreen) saveAttachment(a cases.Attachment) {
 	errMsg := lang.X("cases.att.save.err", "The attachment could not be saved.")
+	if _, err := os.Stat(s.u.cases.AttachmentPath(a.SHA256)); err != nil {
+		s.u.showError(lang.X("cases.att.missing", "The attachment's file is not on this workstation."), err)
+		return
+	}
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			s.u.showError(errMsg, err)
@@ -106,13 +108,15 @@ func (s *casesScreen) saveAttachment(a cases.Attachment) {
 		if wc == nil {
 			return
 		}
-		src := s.u.cases.AttachmentPath(a.SHA256)
 		s.u.goBackground(func(ctx context.Context) {
-			err := copyChecked(ctx, wc, src, a.SHA256)
+			err := s.writeCopy(ctx, wc, a.SHA256)
 			s.u.do(func() {
 				if err != nil {
 					s.u.showError(errMsg, err)
+					return
 				}
+				dialog.ShowInformation(lang.X("cases.att.save", "Save copy…"),
+					lang.X("cases.att.saved", "Saved: {{.P}}", map[string]any{"P": wc.URI().Path()}), s.u.window())
 			})
 		})
 	}, s.u.window())
@@ -120,43 +124,18 @@ func (s *casesScreen) saveAttachment(a cases.Attachment) {
 	showLarge(d, s.u.window(), lang.X("cases.att.save.title", "Save a copy of the attachment"))
 }
 
-// errChanged reports an attachment file whose content no longer has the
-// SHA-256 it was recorded with.
-var errChanged = errors.New("the stored file does not match the SHA-256 recorded for it: it was changed or damaged after it was attached")
-
-// copyChecked copies the file src to w, closes w, and checks that what
-// was copied has the SHA-256 sum.
-func copyChecked(ctx context.Context, w io.WriteCloser, src, sum string) error {
-	f, err := os.Open(src)
-	if err != nil {
-		w.Close()
-		return fmt.Errorf("open attachment: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(w, h), ctxReader{ctx, f})
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = cerr
+// writeCopy writes the attachment sum to wc (the file the user chose) and
+// closes it. A copy that failed or does not match the SHA-256 is deleted
+// again: no damaged copy is left behind looking like the attachment.
+func (s *casesScreen) writeCopy(ctx context.Context, wc fyne.URIWriteCloser, sum string) error {
+	_, err := s.u.cases.CopyAttachment(ctx, sum, wc)
+	if cerr := wc.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close the copy: %w", cerr)
 	}
 	if err != nil {
-		return fmt.Errorf("copy attachment: %w", err)
+		if derr := storage.Delete(wc.URI()); derr != nil {
+			err = errors.Join(err, fmt.Errorf("remove the incomplete copy: %w", derr))
+		}
 	}
-	if hex.EncodeToString(h.Sum(nil)) != sum {
-		return errChanged
-	}
-	return nil
-}
-
-// ctxReader stops reading once ctx is done (the window closed).
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-// Read reads from the underlying reader unless ctx is done.
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
+	return err
 }

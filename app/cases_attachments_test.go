@@ -8,13 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"werkbank/cases"
 
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
-
-// fileWriter is a file as the writer a save dialog hands over.
-type fileWriter struct{ *os.File }
 
 func TestCaseAttachmentsTab(t *testing.T) {
 	h, s := casesHarness(t)
@@ -41,7 +40,7 @@ func TestCaseAttachmentsTab(t *testing.T) {
 	var view, save *widget.Button
 	for _, b := range buttons(s.attBox) {
 		switch b.Text {
-		case "Open in log viewer":
+		case "Open in Logs":
 			view = b
 		case "Save copy…":
 			save = b
@@ -77,31 +76,33 @@ func TestCaseAttachmentsTab(t *testing.T) {
 	}
 
 	// A copy is checked against the SHA-256 on the way out.
-	src := h.u.cases.AttachmentPath(a.SHA256)
 	dst := filepath.Join(t.TempDir(), "copy.log")
-	f, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
+	copyTo := func() error {
+		wc, err := storage.Writer(storage.NewFileURI(dst))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.writeCopy(context.Background(), wc, a.SHA256)
 	}
-	if err := copyChecked(context.Background(), fileWriter{f}, src, a.SHA256); err != nil {
+	if err := copyTo(); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := os.ReadFile(dst); err != nil || !bytes.Equal(got, content) {
 		t.Fatalf("copy: %d bytes, %v", len(got), err)
 	}
-	// A stored file that was changed is reported, not passed on silently.
+	// A stored file that was changed is reported, and its copy removed.
+	src := h.u.cases.AttachmentPath(a.SHA256)
 	if err := os.Chmod(src, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(src, bytes.Replace(content, []byte("4711"), []byte("4712"), 1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err = os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := copyChecked(context.Background(), fileWriter{f}, src, a.SHA256); !errors.Is(err, errChanged) {
+	if err := copyTo(); !errors.Is(err, cases.ErrInvalid) {
 		t.Fatalf("copy of a changed attachment: %v", err)
+	}
+	if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the copy of a changed attachment is left behind: %v", err)
 	}
 
 	// A file missing on this workstation is said in plain words.
