@@ -235,39 +235,75 @@ func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest)
 	})
 }
 
-// collectStatus is the dialog's last word: how many files arrived and
-// which failed, or why the collection could not run.
+// collectStatus is the dialog's last word: how many files arrived, the
+// first files that failed, and what else went wrong (the session, the
+// audit, a cancel).
 func collectStatus(id string, res *remote.CollectResult, err error) string {
-	var b strings.Builder
+	var lines []string
 	if res != nil {
-		b.WriteString(lang.X("remote.collect.summary", "{{.Files}} collected, {{.Failed}} failed (session {{.ID}}).",
+		lines = append(lines, lang.X("remote.collect.summary", "{{.Files}} collected, {{.Failed}} failed (session {{.ID}}).",
 			map[string]any{"Files": len(res.Files), "Failed": len(res.Failed), "ID": id}))
-		for _, f := range res.Failed {
-			b.WriteString("\n" + f.Error())
+		for i, f := range res.Failed {
+			if i == maxFailedShown {
+				lines = append(lines, lang.X("remote.collect.more", "… and {{.N}} more (see the output)", map[string]any{"N": len(res.Failed) - i}))
+				break
+			}
+			lines = append(lines, f.Error())
 		}
 	}
-	if err != nil && (res == nil || len(res.Failed) == 0) {
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(err.Error())
+	for _, e := range beyondFiles(err) {
+		lines = append(lines, collectErrText(e))
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
-// collectReport lists collected and failed files for the output area.
+// maxFailedShown is how many failed files the dialog names; the output
+// area lists them all.
+const maxFailedShown = 5
+
+// collectReport lists collected and failed files, and what else went
+// wrong, for the output area.
 func collectReport(res *remote.CollectResult, err error) string {
 	var b strings.Builder
+	failed := lang.X("remote.collect.failed", "FAILED")
 	if res != nil {
 		for _, f := range res.Files {
 			fmt.Fprintf(&b, "%s  %d  %s\n", f.SHA256, f.Size, f.RemotePath)
 		}
 		for _, f := range res.Failed {
-			fmt.Fprintf(&b, "%s: %s\n", lang.X("remote.collect.failed", "FAILED"), f.Error())
+			fmt.Fprintf(&b, "%s: %s\n", failed, f.Error())
 		}
 	}
-	if err != nil && (res == nil || len(res.Failed) == 0) {
-		fmt.Fprintf(&b, "%s: %v\n", lang.X("remote.collect.failed", "FAILED"), err)
+	for _, e := range beyondFiles(err) {
+		fmt.Fprintf(&b, "%s: %s\n", failed, collectErrText(e))
 	}
 	return b.String()
+}
+
+// beyondFiles returns the parts of err (joined errors, nested) that are
+// not the failure of a single file, which the result lists already.
+func beyondFiles(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, beyondFiles(e)...)
+		}
+		return out
+	}
+	if _, ok := err.(remote.CollectError); ok {
+		return nil
+	}
+	return []error{err}
+}
+
+// collectErrText says e in plain words; a cancel says that the rest was
+// not fetched.
+func collectErrText(e error) string {
+	if errors.Is(e, context.Canceled) {
+		return lang.X("remote.collect.cancelled", "Cancelled: the files not listed as collected were not fetched.")
+	}
+	return e.Error()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"werkbank/cases"
 	"werkbank/kb"
+	"werkbank/remote"
 	"werkbank/remote/sshdtest"
 )
 
@@ -311,4 +313,36 @@ func startUserSSHD(t *testing.T) *sshdtest.Server {
 	}
 	_, pub := sshdtest.UserKey(t, filepath.Join(home, ".ssh"), "id_ed25519", nil)
 	return sshdtest.Start(t, pub)
+}
+
+// The collect dialog names the first failed files, and what else went
+// wrong beyond single files: a cancel, the session's end, the audit.
+func TestCollectStatusSaysWhatElseFailed(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	res := &remote.CollectResult{Files: []remote.CollectedFile{{RemotePath: "/var/log/a.log"}}}
+	var errs []error
+	for i := range 7 {
+		f := remote.CollectError{Path: fmt.Sprintf("/var/log/missing-%d.log", i), Err: os.ErrNotExist}
+		res.Failed = append(res.Failed, f)
+		errs = append(errs, f)
+	}
+	closeErr := errors.New("sign the end of the session: disk full")
+	err := errors.Join(closeErr, errors.Join(append(errs, context.Canceled)...))
+	got := collectStatus("S-1", res, err)
+	for _, want := range []string{"1 collected, 7 failed (session S-1).", "missing-0.log", "missing-4.log", "… and 2 more",
+		"Cancelled: the files not listed as collected were not fetched.", "disk full"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("status lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "missing-5.log") {
+		t.Errorf("status lists more than the first five failures:\n%s", got)
+	}
+	if report := collectReport(res, err); !strings.Contains(report, "missing-6.log") || !strings.Contains(report, "disk full") || strings.Count(report, "missing-3.log") != 1 {
+		t.Errorf("report:\n%s", report)
+	}
+	// Without a session, the reason it failed.
+	if got := collectStatus("", nil, errors.New("connect: connection refused")); got != "connect: connection refused" {
+		t.Errorf("status %q", got)
+	}
 }
