@@ -252,6 +252,7 @@ func (s *remoteScreen) selectedCase() string {
 func (s *remoteScreen) reloadSessions() {
 	id := s.selectedCase()
 	if id == "" {
+		s.offerTarget(s.sessions, nil)
 		s.sessions = nil
 		s.list.Refresh()
 		s.detail.SetText(lang.X("remote.nocase", "Choose a case: every remote session belongs to one, and its audited sessions are listed here."))
@@ -267,15 +268,15 @@ func (s *remoteScreen) reloadSessions() {
 			if gen != s.sessionsGen {
 				return
 			}
-			if err != nil {
-				s.u.showError(lang.X("remote.err.verify", "The audit logs could not be read."), err)
-				return
-			}
 			if s.selectedCase() != id {
 				return
 			}
+			if err != nil {
+				s.u.showError(lang.X("remote.err.verify", "The audit logs could not be read."), err)
+				res = nil // the list must not go on showing another case's sessions
+			}
+			s.offerTarget(s.sessions, res)
 			s.sessions = res
-			s.offerTarget(res)
 			s.selected = -1
 			setEnabled(s.playBtn, false)
 			s.list.UnselectAll()
@@ -285,19 +286,29 @@ func (s *remoteScreen) reloadSessions() {
 	})
 }
 
-// offerTarget fills in the target of the case's last session, unless the
-// user typed one: a target filled in for another case is replaced (or
-// cleared), so that a session does not go to the last customer's system
-// by mistake.
-func (s *remoteScreen) offerTarget(sessions []*remote.VerifyResult) {
-	if strings.TrimSpace(s.target.Text) != s.offered {
+// offerTarget fills in the target of the newest verified session in next
+// (the chosen case's) when the field is empty or holds a target that was
+// filled in, or used in prev (the sessions shown so far): such a target is
+// replaced or cleared, so that a session does not go to another case's
+// system by mistake. A target the user typed and has not used is kept.
+func (s *remoteScreen) offerTarget(prev, next []*remote.VerifyResult) {
+	cur := strings.TrimSpace(s.target.Text)
+	if cur != "" && cur != s.offered && cur != lastTarget(prev) {
 		return
 	}
-	s.offered = ""
-	if len(sessions) > 0 {
-		s.offered = sessions[0].Target
-	}
+	s.offered = lastTarget(next)
 	s.target.SetText(s.offered)
+}
+
+// lastTarget is the target of the newest session whose audit log checks
+// (sessions come newest first); a log that does not check offers nothing.
+func lastTarget(sessions []*remote.VerifyResult) string {
+	for _, r := range sessions {
+		if r.OK() {
+			return r.Target
+		}
+	}
+	return ""
 }
 
 // request checks the form and returns the session request.

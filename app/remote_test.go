@@ -128,6 +128,11 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	if rs.target.Text != "admin@lizenz.berger.example" {
 		t.Errorf("the typed target was replaced by %q", rs.target.Text)
 	}
+	// A typed target used in a session is withdrawn like a filled-in one
+	// when the case changes.
+	rs.target.SetText(srv.Target(t))
+	rs.selectCase(other.ID)
+	h.wait("the used target withdrawn", func() bool { return rs.target.Text == "" && len(rs.sessions) == 0 })
 }
 
 // writeShot saves the window as a PNG (for a look at the layout).
