@@ -32,6 +32,11 @@ func (s *remoteScreen) who() string {
 	return "unknown"
 }
 
+// startupLocale is the locale the app was started with, sent to remote
+// sessions; taken before applyLanguage sets LC_MESSAGES (or LC_ALL) to a
+// bare language for the app's own texts.
+var startupLocale = remote.LocaleEnv(os.Environ())
+
 // remoteConfig builds the remote configuration: the user's ~/.ssh files,
 // the ssh-agent, and dialogs for unknown hosts and secrets. ctx ends the
 // waiting for an answer.
@@ -64,7 +69,7 @@ func (s *remoteScreen) remoteConfig(ctx context.Context) remote.Config {
 			},
 		},
 		Sink: caseAttacher{store: s.u.cases, who: s.who()},
-		Env:  remote.LocaleEnv(os.Environ()),
+		Env:  startupLocale,
 	}
 	if home != "" {
 		cfg.UserKnownHosts = []string{filepath.Join(home, ".ssh", "known_hosts")}

@@ -2,22 +2,29 @@ package remote
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
 )
 
+// localeNames are the POSIX locale variables: LANG and the categories.
+var localeNames = []string{"LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_NUMERIC", "LC_TIME",
+	"LC_MONETARY", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"}
+
 // LocaleEnv picks from environ (as os.Environ returns it) the locale
-// variables LANG and LC_*, which OpenSSH's default client configuration
-// on Debian and macOS sends to every session ("SendEnv LANG LC_*").
-// Without them the remote shell runs in the C locale, where bash drops
-// typed umlauts and ls shows them as "?". Values that name no locale
-// (such as "de", which the app may set for its own texts) are left out.
+// variables, LANG and the LC_ categories, which OpenSSH's default client
+// configuration on Debian and macOS sends to every session ("SendEnv LANG
+// LC_*"). Without them the remote shell runs in the C locale, where bash
+// drops typed umlauts and ls shows them as "?". Other LC_ names (some
+// terminals pass data in them) stay on the workstation, and so do values
+// that name no locale (such as "de", which the app may set for its own
+// texts).
 func LocaleEnv(environ []string) []string {
 	var out []string
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || (name != "LANG" && !strings.HasPrefix(name, "LC_")) {
+		if !ok || !slices.Contains(localeNames, name) {
 			continue
 		}
 		if value == "C" || value == "POSIX" || strings.ContainsAny(value, "_.") {

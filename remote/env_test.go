@@ -12,7 +12,7 @@ import (
 
 func TestLocaleEnv(t *testing.T) {
 	got := LocaleEnv([]string{"PATH=/usr/bin", "LANG=de_DE.UTF-8", "LANGUAGE=de", "LC_TIME=C", "LC_MESSAGES=de",
-		"LC_ALL=", "LC_CTYPE=C.UTF-8", "SSH_AUTH_SOCK=/tmp/agent", "MY_LC_X=de_DE.UTF-8"})
+		"LC_ALL=", "LC_CTYPE=C.UTF-8", "SSH_AUTH_SOCK=/tmp/agent", "MY_LC_X=de_DE.UTF-8", "LC_TERMINAL_VERSION=3.5.0"})
 	want := []string{"LANG=de_DE.UTF-8", "LC_TIME=C", "LC_CTYPE=C.UTF-8"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("LocaleEnv = %q, want %q", got, want)
