@@ -40,8 +40,8 @@ type kbScreen struct {
 	importBtn *widget.Button
 	info      *widget.Label
 	facets    *widget.Accordion
-	// column holds the facets, the info line and the results.
-	column *fyne.Container
+	// column scrolls the facets, the info line and the results.
+	column *container.Scroll
 	rows   *fyne.Container
 	// detail shows the article view or the history.
 	detail *fyne.Container
@@ -93,10 +93,9 @@ func newKBScreen(u *ui) *kbScreen {
 
 	// Facets, info line and results scroll together: an open tag facet
 	// is long and must not push the window taller.
-	s.column = container.NewVBox(s.facets, s.info, s.rows)
-	left := container.NewVScroll(s.column)
+	s.column = container.NewVScroll(container.NewVBox(s.facets, s.info, s.rows))
 	s.detail = container.NewStack(s.emptyDetail())
-	split := container.NewHSplit(left, s.detail)
+	split := container.NewHSplit(s.column, s.detail)
 	split.Offset = 0.38
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.importBtn, s.newBtn), s.search)
 	s.browse = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
@@ -324,9 +323,10 @@ func (s *kbScreen) showFacets(st searchState, f kb.Facets) {
 	s.facets.Items = items
 	s.facets.Refresh()
 	// The facets change height: the column lays the info line and the
-	// results out anew below them (refreshing the facets alone leaves
-	// them where they were, under the grown facets). Not before the
-	// facets' own refresh: the accordion measures its new items only then.
+	// results out anew below them and the scroll takes the new height
+	// (refreshing the facets alone leaves them where they were, under the
+	// grown facets). Not before the facets' own refresh: the accordion
+	// measures its new items only then.
 	s.column.Refresh()
 }
 

@@ -420,5 +420,9 @@ func TestFacetsDoNotCoverTheInfoLine(t *testing.T) {
 		if info := d.AbsolutePositionForObject(s.info).Y; info < facetsEnd {
 			t.Errorf("seeded %v: the info line %q starts at y=%.0f, inside the facets (to y=%.0f)", seed, s.info.Text, info, facetsEnd)
 		}
+		// The scroll reaches the last result.
+		if got, want := s.column.Content.Size().Height, s.column.Content.MinSize().Height; got < want {
+			t.Errorf("seeded %v: the scrolled column is %.0f high, its content needs %.0f", seed, got, want)
+		}
 	}
 }
