@@ -160,15 +160,6 @@ func (s *logsScreen) chooseFile() {
 	s.u.choosePath(lang.X("logs.open.title", "Open a log file"), lang.X("logs.err.open", "The log file could not be opened."), s.openFile)
 }
 
-// openNamed opens path like openFile and shows name for it: a case's
-// attachment is stored under its SHA-256. A finding is offered for
-// caseID first.
-func (s *logsScreen) openNamed(path, name, caseID string) {
-	s.openFile(path)
-	s.name, s.caseID = name, caseID
-	s.fileLbl.SetText(name)
-}
-
 // openFile indexes path in the background, then shows it and mines its
 // templates. Work for a previously open file is stopped.
 func (s *logsScreen) openFile(path string) {

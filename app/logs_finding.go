@@ -14,6 +14,15 @@ import (
 	"werkbank/logs"
 )
 
+// openNamed opens path like openFile and shows name for it: a case's
+// attachment is stored under its SHA-256. A finding is offered for
+// caseID first.
+func (s *logsScreen) openNamed(path, name, caseID string) {
+	s.openFile(path)
+	s.name, s.caseID = name, caseID
+	s.fileLbl.SetText(name)
+}
+
 // markFinding asks for a case and a note and adds the selected entry's
 // lines, redacted and with the file's hash, to the case as a finding.
 func (s *logsScreen) markFinding() {
@@ -100,9 +109,9 @@ func (s *logsScreen) addFinding(ix *logs.Index, path, name, caseID string, first
 		var f logs.Finding
 		if err == nil {
 			f, err = logs.NewFinding(ctx, ix, path, first, last, note, red)
-			f.File = name
 		}
 		if err == nil {
+			f.File = name
 			_, err = s.u.cases.AddActivity(ctx, caseID, cases.Activity{Kind: cases.KindNote, By: by, Text: f.Text(), Ref: f.Ref()})
 		}
 		s.u.do(func() {

@@ -162,7 +162,7 @@ type sftpRun struct{ took, cpu, machine time.Duration }
 // the timed part).
 func sftpGet(b *testing.B, args []string, local string, size int64) sftpRun {
 	b.Helper()
-	os.Remove(local)
+	os.Remove(local) // the copy of the run before; none is fine
 	settle(b)
 	start, cpu, all := time.Now(), cpuTime(b, syscall.RUSAGE_CHILDREN), machineCPU(b)
 	if outp, err := exec.Command("sftp", args...).CombinedOutput(); err != nil {
