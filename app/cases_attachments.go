@@ -115,7 +115,7 @@ func (s *casesScreen) saveAttachment(a cases.Attachment) {
 					s.u.showError(errMsg, err)
 					return
 				}
-				dialog.ShowInformation(lang.X("cases.att.save", "Save copy…"),
+				dialog.ShowInformation(lang.X("cases.att.save.title", "Save a copy of the attachment"),
 					lang.X("cases.att.saved", "Saved: {{.P}}", map[string]any{"P": wc.URI().Path()}), s.u.window())
 			})
 		})
