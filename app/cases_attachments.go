@@ -64,17 +64,17 @@ func (s *casesScreen) attachmentRow(caseID string, a cases.Attachment) fyne.Canv
 	return container.NewVBox(head, meta, container.NewHBox(view, save), widget.NewSeparator())
 }
 
-// byteSize is n in B, KiB, MiB or GiB.
+// byteSize is n in B, KiB, MiB or GiB, in the window's number format.
 func byteSize(n int64) string {
 	switch {
 	case n < 1<<10:
 		return fmt.Sprintf("%d B", n)
 	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		return decimal(float64(n)/(1<<10), 1) + " KiB"
 	case n < 1<<30:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		return decimal(float64(n)/(1<<20), 1) + " MiB"
 	default:
-		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+		return decimal(float64(n)/(1<<30), 2) + " GiB"
 	}
 }
 

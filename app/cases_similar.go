@@ -103,7 +103,7 @@ func (s *casesScreen) similarRow(c cases.SimilarCase) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(c.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s · %s · %s %.2f", c.Customer, statusLabel(c.Status), lang.X("cases.similar.score", "similarity"), c.Score)
+	fmt.Fprintf(&b, "%s · %s · %s %s", c.Customer, statusLabel(c.Status), lang.X("cases.similar.score", "similarity"), decimal(c.Score, 2))
 	for _, t := range c.Shared {
 		b.WriteString("\n" + lang.X("cases.similar.same", "Same error in the logs ({{.N}}×): {{.T}}", map[string]any{"N": t.Count, "T": t.Text}))
 	}

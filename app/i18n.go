@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -155,4 +156,14 @@ func humanError(err error) string {
 		return lang.X("err.details", "Details: {{.Err}}", map[string]any{"Err": err.Error()})
 	}
 	return msg + "\n\n" + lang.X("err.details", "Details: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+// decimal formats f with prec decimals, with a decimal comma when the
+// window speaks German.
+func decimal(f float64, prec int) string {
+	out := strconv.FormatFloat(f, 'f', prec, 64)
+	if lang.X("lang.code", "en") == "de" {
+		out = strings.Replace(out, ".", ",", 1)
+	}
+	return out
 }

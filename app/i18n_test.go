@@ -171,3 +171,21 @@ func readTranslations(t *testing.T, name string) map[string]string {
 	}
 	return m
 }
+
+// Numbers take the window's decimal separator.
+func TestDecimalFollowsTheLanguage(t *testing.T) {
+	newHarnessIn(t, kb.RoleSpecialist, false, "de_DE.UTF-8")
+	if got := byteSize(166893); got != "163,0 KiB" {
+		t.Errorf("German size %q", got)
+	}
+	if got := decimal(0.8512, 2); got != "0,85" {
+		t.Errorf("German decimal %q", got)
+	}
+	newHarnessIn(t, kb.RoleSpecialist, false, "en_US.UTF-8")
+	if got := byteSize(166893); got != "163.0 KiB" {
+		t.Errorf("English size %q", got)
+	}
+	if got := byteSize(512); got != "512 B" {
+		t.Errorf("bytes %q", got)
+	}
+}

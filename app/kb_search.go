@@ -246,10 +246,10 @@ func (s *kbScreen) show(st searchState, res searchResult) {
 		s.info.SetText(lang.X("kb.none", "No article matches. Try fewer or other words."))
 	case res.total > uint64(len(res.hits)):
 		s.info.SetText(lang.X("kb.found.more", "Results: {{.Total}} ({{.Ms}} ms), the best {{.N}} shown",
-			map[string]any{"Total": res.total, "N": len(res.hits), "Ms": fmt.Sprintf("%.1f", float64(res.took.Microseconds())/1000)}))
+			map[string]any{"Total": res.total, "N": len(res.hits), "Ms": decimal(float64(res.took.Microseconds())/1000, 1)}))
 	default:
 		s.info.SetText(lang.X("kb.found", "Results: {{.Total}} ({{.Ms}} ms)",
-			map[string]any{"Total": res.total, "Ms": fmt.Sprintf("%.1f", float64(res.took.Microseconds())/1000)}))
+			map[string]any{"Total": res.total, "Ms": decimal(float64(res.took.Microseconds())/1000, 1)}))
 	}
 	rows := make([]fyne.CanvasObject, 0, len(res.hits))
 	for _, h := range res.hits {
