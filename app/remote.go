@@ -44,8 +44,8 @@ type remoteScreen struct {
 	// sessionsGen counts reloadSessions calls; only the newest one's
 	// result is shown (an older verification may finish later).
 	sessionsGen int
-	// offered is the target filled in from the case's last session (""
-	// when none): a target still equal to it was not typed by the user.
+	// offered is the target offerTarget filled in ("" when none): a
+	// target still equal to it was not typed by the user.
 	offered string
 
 	// mu guards busy: one remote action at a time.
