@@ -165,6 +165,9 @@ func (s *remoteScreen) openCollect() {
 	c := &collectDialog{paths: widget.NewMultiLineEntry(), maxMB: widget.NewEntry(), bar: widget.NewProgressBar(), file: widget.NewLabel("")}
 	c.paths.SetPlaceHolder(lang.X("remote.collect.paths", "One remote file or pattern a line, e.g. /var/log/erp/*.log"))
 	c.paths.SetMinRowsVisible(5)
+	// The paths collected last for this case come back: after a
+	// reproduction, the same logs are collected again.
+	c.paths.SetText(s.u.app.Preferences().String(collectPathsKey(req.Case)))
 	c.maxMB.SetText(strconv.FormatInt(remote.DefaultMaxFileSize>>20, 10))
 	c.file.Wrapping = fyne.TextWrapBreak
 	c.startBtn = widget.NewButton(lang.X("remote.collect.start", "Collect"), func() { s.startCollect(c, req) })
@@ -186,6 +189,10 @@ func (s *remoteScreen) openCollect() {
 	c.d.Show()
 }
 
+// collectPathsKey is the preference holding the paths last collected for
+// the case (one a line).
+func collectPathsKey(caseID string) string { return "remote.collect.paths." + caseID }
+
 // startCollect runs the collection in the background; the dialog shows
 // progress and, at the end, what was collected and what failed.
 func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest) {
@@ -203,6 +210,7 @@ func (s *remoteScreen) startCollect(c *collectDialog, req remote.SessionRequest)
 	if !s.begin() {
 		return
 	}
+	s.u.app.Preferences().SetString(collectPathsKey(req.Case), strings.Join(paths, "\n"))
 	setEnabled(c.startBtn, false)
 	ctx, cancel := context.WithCancel(s.u.ctx)
 	c.cancel = cancel

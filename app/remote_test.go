@@ -79,6 +79,15 @@ func TestRemoteScreenAgainstRealSSHD(t *testing.T) {
 	if !strings.Contains(rs.collecting.file.Text, "missing.log") {
 		t.Errorf("the dialog does not name the file that failed: %q", rs.collecting.file.Text)
 	}
+	// The next collection for the case starts with the same paths.
+	first := rs.collecting
+	first.d.Hide()
+	test.Tap(rs.collBtn)
+	h.wait("the collect dialog again", func() bool { return rs.collecting != first })
+	if want := logFile + "\n" + filepath.Join(filepath.Dir(logFile), "missing.log"); rs.collecting.paths.Text != want {
+		t.Errorf("paths %q, want %q", rs.collecting.paths.Text, want)
+	}
+	rs.collecting.d.Hide()
 	got, err := h.u.cases.Get(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
