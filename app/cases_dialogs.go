@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -316,13 +315,7 @@ func (s *casesScreen) bundleDialog() {
 	if s.cur == nil {
 		return
 	}
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
-		dir = docs
-	}
+	dir := exportDir()
 	path := widget.NewEntry()
 	path.SetText(filepath.Join(dir, s.cur.ID+"-bundle.zip"))
 	path.Validator = required
@@ -353,11 +346,6 @@ func (s *casesScreen) writeBundle(id, path string) {
 			}
 		})
 	})
-}
-
-func isDir(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
 }
 
 // draftArticle turns the solved case into a knowledge-base draft.

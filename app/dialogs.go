@@ -1,6 +1,9 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -56,4 +59,24 @@ func newSelect(options []string, changed func(string)) *widget.Select {
 	s := widget.NewSelect(options, changed)
 	s.PlaceHolder = lang.X("app.select", "(Select one)")
 	return s
+}
+
+// exportDir is where exports go unless the user says otherwise:
+// ~/Documents when it exists, else the home folder (the temp folder
+// without one).
+func exportDir() string {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		return os.TempDir()
+	}
+	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
+		return docs
+	}
+	return dir
+}
+
+// isDir reports whether p is an existing folder.
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -249,13 +248,7 @@ func (l *wrapLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // HTML page (goldmark), for customers and colleagues without Werkbank; an
 // existing file is refused.
 func (v *articleView) exportHTML() {
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
-		dir = docs
-	}
+	dir := exportDir()
 	path := widget.NewEntry()
 	path.SetText(filepath.Join(dir, v.a.ID+".html"))
 	path.Validator = required

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -82,13 +81,7 @@ func (r *reportsScreen) reload() {
 
 // exportDialog asks for the file to export to.
 func (r *reportsScreen) exportDialog(kind string) {
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	if docs := filepath.Join(dir, "Documents"); isDir(docs) {
-		dir = docs
-	}
+	dir := exportDir()
 	path := widget.NewEntry()
 	path.SetText(filepath.Join(dir, fmt.Sprintf("team-report-%s.%s", r.rep.At.Format("2006-01-02"), kind)))
 	path.Validator = required
